@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "Bulwark",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "bulwark", targets: ["bulwark"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    /** libyaml's event API, for a linear safety pre-pass before Yams composes a document. */
+    .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    /** Diagnostics, the step DAG, redaction and argv quoting: shared by every module. */
+    .target(name: "Support", swiftSettings: strict),
+    /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
+    .target(name: "SafeYAML", dependencies: ["Support", "CLibYAML", "Yams"], swiftSettings: strict),
+    /** The inventory model, its YAML decoding and its validation rules. */
+    .target(name: "Inventory", dependencies: ["Support", "SafeYAML"], swiftSettings: strict),
+    /** known_hosts parsing and lookup, hashed entries included. */
+    .target(name: "KnownHosts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+    /** The seam to hosts: Transport, RemoteHost, RemoteCommand, CommandResult. No C, no sockets. */
+    .target(name: "Remote", dependencies: ["Support"], swiftSettings: strict),
+    /** A Transport that runs commands on this machine (tests, and the controller's own host). */
+    .target(name: "LocalExec", dependencies: ["Remote", "Support"], swiftSettings: strict),
+    /** Playbooks, steps, planner passes and plan rendering. Pure: never touches a host. */
+    .target(name: "Planning", dependencies: ["Support", "SafeYAML", "Inventory", "Remote"], swiftSettings: strict),
+    /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
+    .target(name: "Execution", dependencies: [
+      "Support", "Planning", "Remote", .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: strict),
+    /** The command tree, output formats, exit codes and the logging bootstrap. */
+    .target(name: "BulwarkCLI", dependencies: [
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: strict),
+    .executableTarget(name: "bulwark", dependencies: ["BulwarkCLI"], swiftSettings: strict),
+    /** Fakes and golden-file helpers for tests. */
+    .target(name: "TestSupport", dependencies: ["Remote", "Support"], swiftSettings: strict),
+
+    .testTarget(name: "SupportTests", dependencies: ["Support"]),
+    .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
+    .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
+      .product(name: "Logging", package: "swift-log")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

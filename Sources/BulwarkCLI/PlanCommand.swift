@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Planning
+import Support
+
+struct PlanCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Show what a playbook would do to the inventory's hosts.",
+    discussion: "Exits 0 when nothing would change, 2 when changes are pending, 3 on invalid input, 1 on error.")
+
+  @OptionGroup var options: InventoryOptions
+
+  @Option(help: "A playbook name from the playbooks directory, or a path to a playbook file.")
+  var playbook = "bootstrap"
+
+  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
+  var playbooksDir: String?
+
+  @Option(name: [.short, .customLong("output")], help: "text, json or dot.")
+  var output: OutputFormat = .text
+
+  @Option(help: "Also write the plan as JSON to this file.")
+  var out: String?
+
+  func run() async throws {
+    options.bootstrapLogging()
+    let loaded = LoadedInventory.load(path: options.inventory)
+    if loaded.diagnostics.hasErrors || loaded.inventory == nil {
+      Console.err(loaded.diagnostics.renderedReport() + "\n")
+      throw BulwarkExit.invalidInput
+    }
+    for d in loaded.diagnostics { Console.err(d.rendered + "\n") }
+    let inv = loaded.inventory!
+
+    guard let playbookPath = PlaybookLocator(directory: playbooksDir, inventoryPath: options.inventory).find(playbook) else {
+      Console.err("error: no playbook \"\(playbook)\" (looked in \(PlaybookLocator(directory: playbooksDir, inventoryPath: options.inventory).searchPath.joined(separator: ", ")))\n")
+      throw BulwarkExit.invalidInput
+    }
+    let book: Playbook
+    switch PlaybookLoader().load(path: playbookPath) {
+    case .failure(let e):
+      Console.err(e.diagnostics.renderedReport() + "\n")
+      throw BulwarkExit.invalidInput
+    case .success(let b): book = b
+    }
+    let plan: Plan
+    switch Planner().plan(inv, playbook: book) {
+    case .failure(let e):
+      Console.err(e.diagnostics.renderedReport() + "\n")
+      throw BulwarkExit.invalidInput
+    case .success(let p): plan = p
+    }
+    switch output {
+    case .text: Console.out(plan.renderedText())
+    case .json: Console.out(try plan.renderedJSON())
+    case .dot: Console.out(plan.renderedDOT())
+    }
+    if let out {
+      try plan.renderedJSON().write(toFile: out, atomically: true, encoding: .utf8)
+    }
+    if plan.hasChanges { throw BulwarkExit.changesPending }
+  }
+}
+
+/// Finds a playbook by name: an explicit path, the given directory, ./playbooks, or next to the inventory.
+struct PlaybookLocator {
+  var directory: String?
+  var inventoryPath: String
+
+  var searchPath: [String] {
+    let invDir = (inventoryPath as NSString).deletingLastPathComponent
+    var dirs: [String] = []
+    if let directory { dirs.append(directory) }
+    if let env = ProcessInfo.processInfo.environment["BULWARK_PLAYBOOKS"] { dirs.append(env) }
+    dirs.append("playbooks")
+    dirs.append((invDir.isEmpty ? "." : invDir) + "/../playbooks")
+    dirs.append((invDir.isEmpty ? "." : invDir) + "/playbooks")
+    return dirs
+  }
+
+  func find(_ name: String) -> String? {
+    if name.hasSuffix(".yaml") || name.contains("/") {
+      return FileManager.default.fileExists(atPath: name) ? name : nil
+    }
+    return searchPath.map { "\($0)/\(name).yaml" }.first { FileManager.default.fileExists(atPath: $0) }
+  }
+}

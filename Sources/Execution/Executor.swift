@@ -1,0 +1,240 @@
+import Logging
+import Planning
+import Remote
+import Support
+
+/// What happened to one step.
+public enum StepOutcome: Sendable, Equatable {
+  /// The check passed; nothing was done.
+  case satisfied(String)
+  /// apply ran and the re-check passed.
+  case changed(String)
+  /// check-only runs: the step would change something.
+  case needsChange(Change)
+  case failed(String)
+  /// A step it depends on failed (or its host is unreachable); `rootCause` names that step.
+  case skipped(rootCause: String)
+
+  public var isFailure: Bool { if case .failed = self { true } else { false } }
+}
+
+public enum ExecutionEvent: Sendable {
+  case started(step: String, host: HostID)
+  case finished(step: String, host: HostID, outcome: StepOutcome)
+}
+
+public struct ExecutionReport: Sendable {
+  public var outcomes: [String: StepOutcome]
+  /// Step ids in the order they finished.
+  public var order: [String]
+
+  public var failures: [(step: String, message: String)] {
+    order.compactMap { id in if case .failed(let m) = outcomes[id] { (id, m) } else { nil } }
+  }
+  public var changedCount: Int { outcomes.values.filter { if case .changed = $0 { true } else { false } }.count }
+  public var satisfiedCount: Int { outcomes.values.filter { if case .satisfied = $0 { true } else { false } }.count }
+  public var skippedCount: Int { outcomes.values.filter { if case .skipped = $0 { true } else { false } }.count }
+  public var needsChangeCount: Int { outcomes.values.filter { if case .needsChange = $0 { true } else { false } }.count }
+  public var succeeded: Bool { failures.isEmpty && skippedCount == 0 }
+}
+
+/// Walks a plan's DAG over the Remote seam.
+/// - A step starts once every step it depends on has finished without failing.
+/// - At most `concurrency` hosts are busy at once; each host runs one step at a time on one connection.
+/// - apply: check → apply → re-check; a step still unsatisfied after apply "did not converge".
+/// - A failure skips its descendants; they are reported as skipped with the failure as root cause.
+public struct Executor: Sendable {
+  public enum Mode: Sendable { case apply, checkOnly }
+
+  public var transport: any Transport
+  public var endpoints: [HostID: HostEndpoint]
+  public var concurrency: Int
+  public var logger: Logger
+  public var makeStep: @Sendable (PlannedStep) -> any Step
+
+  public init(
+    transport: any Transport, endpoints: [HostID: HostEndpoint], concurrency: Int, logger: Logger,
+    makeStep: @escaping @Sendable (PlannedStep) -> any Step = StepFactory.make
+  ) {
+    self.transport = transport
+    self.endpoints = endpoints
+    self.concurrency = max(1, concurrency)
+    self.logger = logger
+    self.makeStep = makeStep
+  }
+
+  private struct Completion: Sendable {
+    var index: Int
+    var outcome: StepOutcome
+    var connection: (any RemoteHost)?
+    var connectFailed: Bool
+  }
+
+  public func run(
+    _ plan: Plan, mode: Mode, onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
+  ) async -> ExecutionReport {
+    let steps = plan.steps
+    var indexOf: [String: Int] = [:]
+    for (i, s) in steps.enumerated() { indexOf[s.id] = i }
+    var waiting = [Int](repeating: 0, count: steps.count)
+    var dependents = [[Int]](repeating: [], count: steps.count)
+    for (i, s) in steps.enumerated() {
+      for d in s.dependsOn {
+        guard let j = indexOf[d] else { continue }
+        waiting[i] += 1
+        dependents[j].append(i)
+      }
+    }
+
+    var state = SchedulerState(steps: steps, concurrency: concurrency)
+    for i in steps.indices where waiting[i] == 0 { state.makeReady(i) }
+    var outcomes: [String: StepOutcome] = [:]
+    var order: [String] = []
+    var connections: [HostID: any RemoteHost] = [:]
+    var unreachable: [HostID: String] = [:]
+
+    func finish(_ i: Int, _ outcome: StepOutcome) {
+      outcomes[steps[i].id] = outcome
+      order.append(steps[i].id)
+      onEvent(.finished(step: steps[i].id, host: steps[i].host, outcome: outcome))
+    }
+    /// Marks every not-yet-finished descendant as skipped because of `root`.
+    func skipDescendants(of i: Int, root: String) {
+      var stack = dependents[i]
+      while let n = stack.popLast() {
+        guard outcomes[steps[n].id] == nil else { continue }
+        finish(n, .skipped(rootCause: root))
+        stack += dependents[n]
+      }
+    }
+
+    await withTaskGroup(of: Completion.self) { group in
+      func launch() {
+        while !Task.isCancelled, let i = state.nextRunnable() {
+          let planned = steps[i]
+          if outcomes[planned.id] != nil {  // skipped meanwhile
+            state.release(planned.host)
+            continue
+          }
+          if let root = unreachable[planned.host] {
+            finish(i, .skipped(rootCause: root))
+            skipDescendants(of: i, root: root)
+            state.release(planned.host)
+            continue
+          }
+          onEvent(.started(step: planned.id, host: planned.host))
+          let existing = connections[planned.host]
+          let endpoint = endpoints[planned.host] ?? HostEndpoint(id: planned.host, address: planned.host, port: 22, user: "root")
+          let step = makeStep(planned)
+          let transport = self.transport
+          group.addTask {
+            var connection = existing
+            if connection == nil {
+              do {
+                connection = try await transport.connect(to: endpoint)
+              } catch {
+                return Completion(index: i, outcome: .failed("\(error)"), connection: nil, connectFailed: true)
+              }
+            }
+            let outcome = await Self.execute(step, on: connection!, mode: mode)
+            return Completion(index: i, outcome: outcome, connection: connection, connectFailed: false)
+          }
+        }
+      }
+
+      launch()
+      while let done = await group.next() {
+        let planned = steps[done.index]
+        if let c = done.connection { connections[planned.host] = c }
+        if done.connectFailed { unreachable[planned.host] = planned.id }
+        finish(done.index, done.outcome)
+        state.release(planned.host)
+        if done.outcome.isFailure {
+          logger.debug("step failed", metadata: ["step": "\(planned.id)"])
+          skipDescendants(of: done.index, root: planned.id)
+        } else {
+          for n in dependents[done.index] {
+            waiting[n] -= 1
+            if waiting[n] == 0, outcomes[steps[n].id] == nil { state.makeReady(n) }
+          }
+        }
+        launch()
+      }
+    }
+    // Anything left (cancelled before it could start) is skipped.
+    for (i, s) in steps.enumerated() where outcomes[s.id] == nil { finish(i, .skipped(rootCause: "cancelled")) }
+    for c in connections.values { await c.close() }
+    return ExecutionReport(outcomes: outcomes, order: order)
+  }
+
+  static func execute(_ step: any Step, on host: any RemoteHost, mode: Mode) async -> StepOutcome {
+    do {
+      let before = try await step.check(on: host)
+      guard case .needsChange(let change) = before else {
+        if case .satisfied(let why) = before { return .satisfied(why) }
+        return .satisfied("")
+      }
+      if mode == .checkOnly { return .needsChange(change) }
+      try await step.apply(on: host)
+      switch try await step.check(on: host) {
+      case .satisfied: return .changed(change.detail)
+      case .needsChange(let still):
+        return .failed("\(StepError(.didNotConverge, "applied, but the check still reports: \(still.detail)"))")
+      }
+    } catch {
+      return .failed("\(error)")
+    }
+  }
+}
+
+/// Which steps may start: per-host FIFO queues of ready steps (in plan order), a queue of idle hosts
+/// with work, and the concurrency bound on busy hosts.
+struct SchedulerState {
+  let steps: [PlannedStep]
+  let concurrency: Int
+  private var readyByHost: [HostID: [Int]] = [:]
+  private var runnableHosts: [HostID] = []
+  private var runnableHead = 0
+  private var queued = Set<HostID>()
+  private var busy = Set<HostID>()
+
+  init(steps: [PlannedStep], concurrency: Int) {
+    self.steps = steps
+    self.concurrency = concurrency
+  }
+
+  mutating func makeReady(_ i: Int) {
+    let host = steps[i].host
+    var list = readyByHost[host, default: []]
+    let at = list.firstIndex { $0 > i } ?? list.count
+    list.insert(i, at: at)
+    readyByHost[host] = list
+    enqueue(host)
+  }
+
+  private mutating func enqueue(_ host: HostID) {
+    if !busy.contains(host), !queued.contains(host), readyByHost[host]?.isEmpty == false {
+      queued.insert(host)
+      runnableHosts.append(host)
+    }
+  }
+
+  /// The next step to start, marking its host busy; nil when the bound is reached or nothing is ready.
+  mutating func nextRunnable() -> Int? {
+    guard busy.count < concurrency, runnableHead < runnableHosts.count else { return nil }
+    let host = runnableHosts[runnableHead]
+    runnableHead += 1
+    if runnableHead > 1024, runnableHead * 2 > runnableHosts.count {
+      runnableHosts.removeFirst(runnableHead)
+      runnableHead = 0
+    }
+    queued.remove(host)
+    busy.insert(host)
+    return readyByHost[host]!.removeFirst()
+  }
+
+  mutating func release(_ host: HostID) {
+    busy.remove(host)
+    enqueue(host)
+  }
+}

@@ -1,0 +1,212 @@
+import Support
+
+/// A cluster inventory: everything Bulwark knows about the desired cluster.
+/// Loaded from YAML by `InventoryLoader`; every field is documented in docs/inventory.md.
+public struct Inventory: Sendable, Encodable {
+  public var name: String
+  public var versions: Versions
+  public var network: ClusterNetwork
+  public var etcd: EtcdSettings
+  public var failureDomains: FailureDomainPolicy
+  /// The address every node and kubeconfig uses for the API (kubeadm's controlPlaneEndpoint).
+  /// nil means the single control plane is addressed directly.
+  public var endpoint: APIEndpoint?
+  /// Per-site overrides: nodes in these sites reach the API through another endpoint (hybrid).
+  public var siteEndpoints: [APIEndpoint]
+  public var sites: [Site]
+  public var hosts: [ClusterHost]
+  public var ssh: SSHDefaults
+  public var artifacts: [String: Artifact]
+  public var hardening: Hardening
+
+  /// Where each value was written: YAML path to position. Not part of the model's JSON.
+  public var sourceMap: SourceMap
+
+  private enum CodingKeys: String, CodingKey {
+    case name, versions, network, etcd, failureDomains, endpoint, siteEndpoints, sites, hosts, ssh, artifacts,
+      hardening
+  }
+}
+
+public struct SourceMap: Sendable {
+  public var file: String
+  public var locations: [String: SourceLocation]
+  public init(file: String, locations: [String: SourceLocation]) {
+    self.file = file
+    self.locations = locations
+  }
+  /// The position of the value at `path`, falling back to its closest recorded parent.
+  public func location(_ path: String) -> SourceLocation {
+    var p = Substring(path)
+    while !p.isEmpty {
+      if let l = locations[String(p)] { return l }
+      if let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) { p = p[..<cut] } else { break }
+    }
+    return SourceLocation(file: file, line: 1, column: 1)
+  }
+}
+
+public struct Versions: Sendable, Encodable {
+  public var kubernetes: Version?
+  public var etcd: Version
+  public var containerd: Version?
+}
+
+public struct ClusterNetwork: Sendable, Encodable {
+  public var podCIDR: CIDR
+  public var serviceCIDR: CIDR
+  public var clusterDomain: String
+}
+
+public enum EtcdTopology: String, Sendable, Encodable, CaseIterable {
+  case external, stacked
+}
+
+public struct EtcdSettings: Sendable, Encodable {
+  public var topology: EtcdTopology
+  /// A one-member etcd has no fault tolerance; it must be asked for explicitly.
+  public var allowSingleMember: Bool
+}
+
+public struct FailureDomainPolicy: Sendable, Encodable {
+  /// Accept that losing one site can lose etcd quorum (for example two sites only).
+  public var acceptSiteQuorumLoss: Bool
+}
+
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+  case etcd, controlPlane = "control-plane", worker, lb
+  public static func < (a: Role, b: Role) -> Bool {
+    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+  }
+}
+
+public enum EndpointMode: String, Sendable, Encodable, CaseIterable {
+  /// keepalived + haproxy carry a virtual IP.
+  case vip
+  /// An existing cloud or hardware load balancer.
+  case loadBalancer
+  /// haproxy on every node, pointing at all control planes; nodes use 127.0.0.1.
+  case localProxy
+}
+
+public struct APIEndpoint: Sendable, Encodable {
+  public var mode: EndpointMode
+  /// The VIP, or the load balancer's address; nil for localProxy.
+  public var address: HostAddress?
+  public var port: Int
+  /// vip only: which hosts carry keepalived and haproxy.
+  public var carriers: Role?
+  /// vip only: the interface keepalived binds, when not autodetected.
+  public var interface: String?
+  /// siteEndpoints only: the sites this endpoint serves.
+  public var sites: [String]
+  /// The YAML path this endpoint was read from, for diagnostics.
+  public var path: String
+
+  private enum CodingKeys: String, CodingKey { case mode, address, port, carriers, interface, sites }
+}
+
+public enum SiteKind: String, Sendable, Encodable, CaseIterable {
+  case onprem, aws, azure, gcp, other
+}
+
+public struct Site: Sendable, Encodable {
+  public var name: String
+  public var kind: SiteKind
+  public var cidr: CIDR?
+  public var bastion: Bastion?
+  /// The YAML path this site was read from, for diagnostics.
+  public var path: String
+
+  private enum CodingKeys: String, CodingKey { case name, kind, cidr, bastion }
+}
+
+public struct Bastion: Sendable, Encodable {
+  public var address: HostAddress
+  public var port: Int
+  public var user: String
+  public var key: String?
+  public var hostKey: String?
+}
+
+public struct ClusterHost: Sendable, Encodable {
+  public var name: String
+  public var address: HostAddress
+  public var port: Int
+  public var user: String
+  public var roles: [Role]
+  public var site: String?
+  public var labels: [String: String]
+  public var taints: [String]
+  public var ssh: HostSSH
+  /// The YAML path this host was read from, for diagnostics.
+  public var path: String
+
+  private enum CodingKeys: String, CodingKey { case name, address, port, user, roles, site, labels, taints, ssh }
+
+  public func has(_ role: Role) -> Bool { roles.contains(role) }
+}
+
+public struct HostSSH: Sendable, Encodable {
+  /// Private key path; overrides the defaults' keys.
+  public var key: String?
+  /// A pinned public host key, `ssh-ed25519 AAAA…`.
+  public var hostKey: String?
+  /// Run privileged commands through sudo.
+  public var become: Bool
+  /// Environment variable that holds the sudo password (never the password itself).
+  public var becomePasswordEnv: String?
+}
+
+public enum HostKeyPolicy: String, Sendable, Encodable, CaseIterable {
+  case strict, acceptNew = "accept-new", pinned
+}
+
+public struct SSHDefaults: Sendable, Encodable {
+  public var user: String
+  public var keys: [String]
+  public var agent: Bool
+  public var knownHosts: String
+  public var hostKeyPolicy: HostKeyPolicy
+  public var connectTimeoutSeconds: Int
+  public var commandTimeoutSeconds: Int
+  public var keepaliveSeconds: Int
+  public var concurrency: Int
+}
+
+public struct Artifact: Sendable, Encodable {
+  public enum Source: Sendable, Encodable, Equatable {
+    case file(String)
+    case url(String)
+  }
+  public var source: Source
+  public var sha256: String?
+}
+
+public enum HardeningProfile: String, Sendable, Encodable, CaseIterable {
+  case cis, none
+}
+
+public struct Hardening: Sendable, Encodable {
+  public var profile: HardeningProfile
+  public var waivers: [Waiver]
+}
+
+public struct Waiver: Sendable, Encodable {
+  public var id: String
+  public var reason: String
+  /// ISO date, YYYY-MM-DD.
+  public var expires: String?
+}
+
+
+extension Inventory {
+  public func hosts(with role: Role) -> [ClusterHost] { hosts.filter { $0.has(role) } }
+
+  /// etcd members: hosts with the etcd role, or the control planes when stacked.
+  public var etcdMembers: [ClusterHost] {
+    etcd.topology == .stacked ? hosts(with: .controlPlane) : hosts(with: .etcd)
+  }
+
+  public func site(named name: String?) -> Site? { sites.first { $0.name == name } }
+}

@@ -1,0 +1,136 @@
+import Inventory
+
+/// Domain step kinds. Their plans have the real shape (per-host fan-out, member order, gates), and
+/// each is described precisely; the etcd, PKI, control-plane and hardening modules give them their
+/// check and apply. Until then they plan as `pending` and the executor refuses to run them.
+enum DomainKinds {
+  static let all: [any StepKind] = [
+    DescribedKind("etcd.binary", .create) { c in
+      "etcd \(c.inventory.versions.etcd) binaries from the artifact cache (sha256-checked)"
+    },
+    DescribedKind("etcd.certs", .create) { c in
+      "etcd server and peer certificates for \(c.host.name) (SANs: \(c.host.name), \(c.host.address), localhost)"
+    },
+    DescribedKind("etcd.unit", .create) { c in
+      "etcd systemd unit: client and peer TLS with client-cert auth, metrics on 127.0.0.1"
+    },
+    DescribedKind("etcd.member", .run) { c in
+      c.position == 0
+        ? "start etcd on \(c.host.name) as the first member of a new cluster"
+        : "add \(c.host.name) as member \(c.position + 1) of \(c.hostsInOrder.count) (member add, then start with --initial-cluster-state=existing)"
+    },
+    DescribedKind("etcd.health-gate", .check) { c in
+      let n = c.position + 1
+      return "health gate: \(n) of \(n) members healthy (quorum \(n / 2 + 1)) before the next member"
+    },
+    DescribedKind("etcd.snapshot", .run, firstHostOnly: true) { c in
+      "snapshot etcd from \(c.host.name) into the state dir before any membership or binary change"
+    },
+    DescribedKind("etcd.upgrade-member", .update) { c in
+      "upgrade etcd on \(c.host.name) to \(c.inventory.versions.etcd): stop, swap binary, start, wait healthy"
+    },
+    DescribedKind("container-runtime", .create) { c in
+      "containerd \(c.inventory.versions.containerd?.description ?? "") with SystemdCgroup = true and a pinned sandbox image"
+    },
+    DescribedKind("kubernetes.binaries", .create) { c in
+      "kubeadm, kubelet and kubectl \(c.inventory.versions.kubernetes?.description ?? "") (sha256-checked)"
+    },
+    DescribedKind("api-endpoint", .create, applies: isEndpointCarrier) { c in
+      endpointSummary(c)
+    },
+    DescribedKind("kubeadm.control-plane", .run) { c in
+      c.position == 0
+        ? "kubeadm init on \(c.host.name) (external etcd, controlPlaneEndpoint \(endpointAddress(c.inventory)))"
+        : "kubeadm join \(c.host.name) as control plane \(c.position + 1) of \(c.hostsInOrder.count) (certificate upload)"
+    },
+    DescribedKind("kubernetes.apiserver-gate", .check) { c in
+      "gate: kube-apiserver on \(c.host.name) answers /readyz before the next control plane"
+    },
+    DescribedKind("kubeadm.join-worker", .run) { c in
+      "kubeadm join \(c.host.name) as a worker"
+    },
+    DescribedKind("kubeadm.upgrade-control-plane", .update) { c in
+      "kubeadm upgrade \(c.position == 0 ? "apply" : "node") on \(c.host.name) to \(c.inventory.versions.kubernetes?.description ?? "")"
+    },
+    DescribedKind("kubelet.upgrade", .update) { c in
+      "drain \(c.host.name), upgrade kubelet to \(c.inventory.versions.kubernetes?.description ?? ""), uncordon"
+    },
+    DescribedKind("hardening.sshd", .update) { _ in "sshd_config: modern algorithms only (H1-H27), validated with sshd -t" },
+    DescribedKind("hardening.sysctl", .update) { c in
+      let node = c.host.has(.controlPlane) || c.host.has(.worker)
+      return "kernel parameters SY1-SY18 (forwarding \(node ? "on" : "off") for this role)"
+    },
+    DescribedKind("hardening.files", .update) { _ in "file modes and owners (F and E items)" },
+    DescribedKind("hardening.firewall", .update) { c in
+      "nftables table bulwark: inbound dropped by default, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", ")) open to their peers only"
+    },
+    DescribedKind("drift.compare", .check) { c in
+      "compare \(c.host.name)'s files, units and settings with the desired configuration"
+    },
+  ]
+
+  static func endpointAddress(_ inv: Inventory) -> String {
+    guard let e = inv.endpoint else { return inv.hosts(with: .controlPlane).first.map { "\($0.address):6443" } ?? "-" }
+    return e.mode == .localProxy ? "127.0.0.1:\(e.port)" : "\(e.address?.description ?? "?"):\(e.port)"
+  }
+
+  /// The endpoint entry that serves this host's site (a site endpoint first, then the main one).
+  static func endpoint(for host: ClusterHost, in inv: Inventory) -> APIEndpoint? {
+    inv.siteEndpoints.first { $0.sites.contains(host.site ?? "") } ?? inv.endpoint
+  }
+
+  static func isEndpointCarrier(_ c: ExpansionContext) -> Bool {
+    guard let e = endpoint(for: c.host, in: c.inventory) else { return false }
+    switch e.mode {
+    case .vip:
+      let role = e.carriers ?? (c.inventory.hosts(with: .lb).isEmpty ? .controlPlane : .lb)
+      return c.host.has(role)
+    case .localProxy: return c.host.has(.worker) || c.host.has(.controlPlane)
+    case .loadBalancer: return c.host.has(.controlPlane)
+    }
+  }
+
+  static func endpointSummary(_ c: ExpansionContext) -> String {
+    let e = endpoint(for: c.host, in: c.inventory)!
+    let backends = c.inventory.hosts(with: .controlPlane).map(\.name).joined(separator: ", ")
+    switch e.mode {
+    case .vip: return "keepalived VIP \(e.address!) + haproxy :\(e.port) to \(backends), checking /readyz"
+    case .localProxy: return "haproxy on 127.0.0.1:\(e.port) to \(backends)"
+    case .loadBalancer: return "check that load balancer \(e.address!):\(e.port) forwards to this apiserver"
+    }
+  }
+}
+
+struct DescribedKind: StepKind {
+  let name: String
+  let parameters: [ParameterSpec] = []
+  let action: Action
+  let firstHostOnly: Bool
+  let applies: @Sendable (ExpansionContext) -> Bool
+  let describe: @Sendable (ExpansionContext) -> String
+
+  init(
+    _ name: String, _ action: Action, firstHostOnly: Bool = false,
+    applies: @escaping @Sendable (ExpansionContext) -> Bool = { _ in true },
+    _ describe: @escaping @Sendable (ExpansionContext) -> String
+  ) {
+    self.name = name
+    self.action = action
+    self.firstHostOnly = firstHostOnly
+    self.applies = applies
+    self.describe = describe
+  }
+
+  func expand(_ c: ExpansionContext) -> [StepDraft] {
+    if firstHostOnly && c.position != 0 || !applies(c) { return [] }
+    let local = name.split(separator: ".").last.map(String.init) ?? name
+    let text = describe(c)
+    return [StepDraft(local, text, action: action, .pending(description: text))]
+  }
+}
+
+/// Every kind a playbook may name.
+public enum StepKinds {
+  public static let builtIn: [String: any StepKind] = Dictionary(
+    uniqueKeysWithValues: (GenericKinds.all + DomainKinds.all).map { ($0.name, $0) })
+}

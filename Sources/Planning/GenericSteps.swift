@@ -1,0 +1,149 @@
+import Remote
+import Support
+
+func modeString(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
+
+struct FileStep: Step {
+  let id: String, host: HostID, summary: String
+  let path: String, content: [UInt8], mode: UInt32, owner: String, group: String
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    guard let current = try await remote.readFile(path) else { return .needsChange(Change(.create, "\(path) is absent")) }
+    var diffs: [String] = []
+    if current != content { diffs.append("content differs") }
+    if let s = try await remote.status(path) {
+      if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
+      if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
+    }
+    return diffs.isEmpty ? .satisfied("\(path) is up to date") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    try await remote.writeFile(path, contents: content, mode: mode, owner: owner, group: group)
+  }
+}
+
+struct DirectoryStep: Step {
+  let id: String, host: HostID, summary: String
+  let path: String, mode: UInt32, owner: String, group: String
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    guard let s = try await remote.status(path) else { return .needsChange(Change(.create, "\(path) is absent")) }
+    var diffs: [String] = []
+    if !s.isDirectory { diffs.append("\(path) is not a directory") }
+    if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
+    if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
+    return diffs.isEmpty ? .satisfied("\(path) exists") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    _ = try await remote.mustRun(["mkdir", "-p", path], "create \(path)")
+    _ = try await remote.mustRun(["chmod", modeString(mode), path], "set mode of \(path)")
+    _ = try await remote.mustRun(["chown", "\(owner):\(group)", path], "set owner of \(path)")
+  }
+}
+
+struct UserStep: Step {
+  let id: String, host: HostID, summary: String
+  let name: String, home: String
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    let r = try await remote.run(RemoteCommand(["getent", "passwd", name]))
+    return r.succeeded ? .satisfied("user \(name) exists") : .needsChange(Change(.create, "user \(name) is absent"))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    _ = try await remote.mustRun(
+      ["useradd", "--system", "--home-dir", home, "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+      "create user \(name)")
+  }
+}
+
+struct SysctlStep: Step {
+  let id: String, host: HostID, summary: String
+  let settings: [String: String], file: String
+
+  var fileContent: [UInt8] {
+    Array(("# Managed by Bulwark.\n" + settings.keys.sorted().map { "\($0) = \(settings[$0]!)\n" }.joined()).utf8)
+  }
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    var diffs: [String] = []
+    for key in settings.keys.sorted() {
+      let r = try await remote.run(RemoteCommand(["sysctl", "-n", key]))
+      let current = r.stdoutText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+      if current != settings[key]! { diffs.append("\(key) \(r.succeeded ? current : "absent") -> \(settings[key]!)") }
+    }
+    if try await remote.readFile(file) != fileContent { diffs.append("\(file) not persisted") }
+    return diffs.isEmpty ? .satisfied("kernel parameters set") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    try await remote.writeFile(file, contents: fileContent, mode: 0o644, owner: "root", group: "root")
+    _ = try await remote.mustRun(["sysctl", "-p", file], "apply \(file)")
+  }
+}
+
+struct SystemdUnitStep: Step {
+  let id: String, host: HostID, summary: String
+  let name: String, content: String, enabled: Bool, running: Bool
+  var path: String { "/etc/systemd/system/\(name)" }
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    var diffs: [String] = []
+    if try await remote.readFile(path) != Array(content.utf8) { diffs.append("unit file differs") }
+    let e = try await remote.run(RemoteCommand(["systemctl", "is-enabled", name])).stdoutText.trimmed
+    if (e == "enabled") != enabled { diffs.append("\(e.isEmpty ? "unknown" : e) -> \(enabled ? "enabled" : "disabled")") }
+    let a = try await remote.run(RemoteCommand(["systemctl", "is-active", name])).stdoutText.trimmed
+    if (a == "active") != running { diffs.append("\(a.isEmpty ? "unknown" : a) -> \(running ? "active" : "inactive")") }
+    return diffs.isEmpty ? .satisfied("\(name) is in the desired state") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    let changed = try await remote.readFile(path) != Array(content.utf8)
+    if changed {
+      try await remote.writeFile(path, contents: Array(content.utf8), mode: 0o644, owner: "root", group: "root")
+      _ = try await remote.mustRun(["systemctl", "daemon-reload"], "reload systemd")
+    }
+    _ = try await remote.mustRun(["systemctl", enabled ? "enable" : "disable", name], "enable \(name)")
+    if running {
+      _ = try await remote.mustRun(["systemctl", changed ? "restart" : "start", name], "start \(name)")
+    } else {
+      _ = try await remote.mustRun(["systemctl", "stop", name], "stop \(name)")
+    }
+  }
+}
+
+struct CommandStep: Step {
+  let id: String, host: HostID, summary: String
+  let argv: [String], unless: [String]
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    let r = try await remote.run(RemoteCommand(unless))
+    return r.succeeded
+      ? .satisfied("`\(ShellQuoting.commandLine(unless))` succeeded")
+      : .needsChange(Change(.run, "`\(ShellQuoting.commandLine(unless))` exited \(r.exitStatus)"))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    _ = try await remote.mustRun(argv, "run \(argv.first ?? "")")
+  }
+}
+
+/// Plans, but refuses to run: its implementation is not part of this build.
+struct PendingStep: Step {
+  let id: String, host: HostID, summary: String
+  let description: String
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    throw StepError(.notImplemented, "\(description): this step kind is planned but not implemented in this build")
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    throw StepError(.notImplemented, "\(description): this step kind is planned but not implemented in this build")
+  }
+}
+
+extension String {
+  var trimmed: String { String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
+}

@@ -1,0 +1,33 @@
+/// What a step does, resolved at plan time: bytes, argv, expected values. A plan therefore prints,
+/// diffs and serialises without any host. `StepFactory` turns an operation into an executable `Step`.
+public enum Operation: Sendable, Hashable, Codable {
+  /// A file with exact content, mode and owner; written atomically.
+  case file(path: String, content: String, mode: UInt32, owner: String, group: String)
+  case directory(path: String, mode: UInt32, owner: String, group: String)
+  /// A system user with no login shell.
+  case user(name: String, home: String)
+  /// Kernel parameters, persisted in `file` and applied at once.
+  case sysctl(settings: [String: String], file: String)
+  /// A systemd unit: file content, enabled, and running.
+  case systemdUnit(name: String, content: String, enabled: Bool, running: Bool)
+  /// A command guarded by an explicit check: the command runs only when `unless` exits non-zero.
+  case command(argv: [String], unless: [String])
+  /// A step whose implementation belongs to a later part of Bulwark; it plans but cannot run yet.
+  case pending(description: String)
+}
+
+/// What applying a step would do, Terraform-style.
+public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+  case create, update, delete, run, check, noop
+
+  public var symbol: String {
+    switch self {
+    case .create: "+"
+    case .update: "~"
+    case .delete: "-"
+    case .run: ">"
+    case .check: "?"
+    case .noop: " "
+    }
+  }
+}

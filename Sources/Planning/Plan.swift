@@ -1,0 +1,65 @@
+import Remote
+
+/// One node of the plan's DAG.
+public struct PlannedStep: Sendable, Hashable, Codable {
+  /// Stable and readable: `etcd-members/etcd-dc1-a/start`.
+  public var id: String
+  public var phase: String
+  public var host: HostID
+  public var kind: String
+  public var summary: String
+  public var action: Action
+  public var dependsOn: [String]
+  public var operation: Operation
+}
+
+/// A phase as planned: which hosts, in which order, in which batches.
+public struct PlannedPhase: Sendable, Hashable, Codable {
+  public var name: String
+  public var target: String
+  public var ordering: String
+  /// Hosts in run order, grouped into batches that run one after another.
+  public var batches: [[HostID]]
+}
+
+/// The artifact `bulwark plan` prints and `apply` executes: printable, JSON, diffable.
+public struct Plan: Sendable, Codable {
+  public var formatVersion = 1
+  public var cluster: String
+  public var playbook: String
+  /// A digest of the facts the plan was made from; nil when planned without facts.
+  public var factsFingerprint: String?
+  public var phases: [PlannedPhase]
+  public var steps: [PlannedStep]
+
+  public init(cluster: String, playbook: String, factsFingerprint: String?, phases: [PlannedPhase], steps: [PlannedStep]) {
+    self.cluster = cluster
+    self.playbook = playbook
+    self.factsFingerprint = factsFingerprint
+    self.phases = phases
+    self.steps = steps
+  }
+
+  public var hasChanges: Bool { steps.contains { $0.action != .noop && $0.action != .check } }
+
+  public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }
+
+  public struct Counts: Sendable, Equatable {
+    public var create = 0, update = 0, delete = 0, run = 0, check = 0, noop = 0
+  }
+
+  public var counts: Counts {
+    var c = Counts()
+    for s in steps {
+      switch s.action {
+      case .create: c.create += 1
+      case .update: c.update += 1
+      case .delete: c.delete += 1
+      case .run: c.run += 1
+      case .check: c.check += 1
+      case .noop: c.noop += 1
+      }
+    }
+    return c
+  }
+}

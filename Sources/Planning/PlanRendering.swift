@@ -1,0 +1,75 @@
+import Foundation
+
+extension Plan {
+  /// Per phase, per host: `+ id  summary`. Cross-host waits are shown, since they are the plan's
+  /// real shape (member order, batches, gates).
+  public func renderedText() -> String {
+    var out: [String] = []
+    let hostCount = Set(steps.map(\.host)).count
+    out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(steps.count) steps on \(hostCount) hosts")
+    if factsFingerprint == nil {
+      out.append("(planned without facts: each step is shown as it would run on a fresh host)")
+    }
+    var byPhaseHost: [String: [String: [PlannedStep]]] = [:]
+    for s in steps { byPhaseHost[s.phase, default: [:]][s.host, default: []].append(s) }
+    let width = steps.map(\.id.count).max() ?? 0
+    for phase in phases {
+      out.append("")
+      out.append("phase \(phase.name) (\(phase.target); \(phase.ordering))")
+      let hosts = byPhaseHost[phase.name] ?? [:]
+      if hosts.isEmpty {
+        out.append("  (no steps: no host matches)")
+        continue
+      }
+      var number = 0
+      for (b, batch) in phase.batches.enumerated() {
+        if phase.batches.count > 1, phase.ordering.hasPrefix("serial") { out.append("  batch \(b + 1) of \(phase.batches.count)") }
+        for host in batch {
+          guard let hostSteps = hosts[host] else { continue }
+          number += 1
+          let prefix = phase.ordering == "quorum-safe" ? "\(number). " : ""
+          let external = hostSteps.first.map { first in
+            first.dependsOn.filter { d in !d.hasPrefix("\(phase.name)/\(host)/") && d.hasPrefix("\(phase.name)/") }
+          } ?? []
+          let waits = external.isEmpty ? "" : " (after \(external.joined(separator: ", ")))"
+          out.append("  \(prefix)\(host)\(waits)")
+          for s in hostSteps {
+            out.append("    \(s.action.symbol) \(s.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(s.summary)")
+          }
+        }
+      }
+    }
+    let c = counts
+    out.append("")
+    out.append("Plan: \(c.create) to add, \(c.update) to change, \(c.delete) to remove, \(c.run) to run, \(c.check) checks.")
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  /// Stable, sorted-key JSON: the saved-plan format.
+  public func renderedJSON() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+
+  public static func fromJSON(_ data: Data) throws -> Plan {
+    try JSONDecoder().decode(Plan.self, from: data)
+  }
+
+  /// Graphviz: one cluster per phase, an edge per dependency.
+  public func renderedDOT() -> String {
+    func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    var out = ["digraph plan {", "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
+    for (i, phase) in phases.enumerated() {
+      out.append("  subgraph cluster_\(i) {")
+      out.append("    label=\(q("\(phase.name) (\(phase.ordering))"));")
+      for s in steps where s.phase == phase.name {
+        out.append("    \(q(s.id)) [label=\(q("\(s.action.symbol) \(s.host)\\n\(s.kind)"))];")
+      }
+      out.append("  }")
+    }
+    for s in steps { for d in s.dependsOn { out.append("  \(q(d)) -> \(q(s.id));") } }
+    out.append("}")
+    return out.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,153 @@
+import Inventory
+import Remote
+import Support
+
+/// Inventory + playbook (+ facts, later) → Plan. Pure: it never sees a host.
+///
+/// Built from ordered passes, each one job:
+/// 1. order each phase's hosts (sites interleaved for quorum-safe phases) and cut them into batches;
+/// 2. expand every step entry per host through its kind, checking parameters;
+/// 3. chain steps within a host, batches within a phase, and phases to the phases they come after;
+/// 4. insert a health gate after each host of a quorum-safe phase;
+/// 5. check the graph for cycles and order it.
+public struct Planner: Sendable {
+  public var kinds: [String: any StepKind]
+
+  public init(kinds: [String: any StepKind] = StepKinds.builtIn) { self.kinds = kinds }
+
+  public func plan(_ inv: Inventory, playbook: Playbook) -> Result<Plan, DiagnosticsError> {
+    var diagnostics: [Diagnostic] = []
+    var steps: [PlannedStep] = []
+    var graph = DirectedGraph()
+    var plannedPhases: [PlannedPhase] = []
+    /// For each finished phase: the last step of each host, and the steps that end the phase.
+    var lastByHost: [String: [HostID: String]] = [:]
+    var terminal: [String: [String]] = [:]
+    let checker = ParamChecker(playbook: playbook)
+    let phaseNames = Set(playbook.phases.map(\.name))
+
+    for (index, phase) in playbook.phases.enumerated() {
+      // Pass 0: what this phase waits for.
+      let after = phase.after ?? (index > 0 ? [playbook.phases[index - 1].name] : [])
+      for (i, name) in after.enumerated() where !phaseNames.contains(name) || lastByHost[name] == nil {
+        let path = phase.path + ".after[\(i)]"
+        let why = phaseNames.contains(name) ? "comes later in the playbook" : "does not exist"
+        diagnostics.append(.error("unknown-phase", "phase \"\(phase.name)\" runs after \"\(name)\", which \(why)",
+          at: playbook.location(path), path: path, hint: suggestion(for: name, in: playbook.phases.map(\.name))))
+      }
+      let predecessors = after.filter { lastByHost[$0] != nil }
+      var inheritedLast: [HostID: String] = [:]
+      var inheritedTerminal: [String] = []
+      for p in predecessors {
+        inheritedLast.merge(lastByHost[p]!) { _, new in new }
+        inheritedTerminal += terminal[p]!
+      }
+
+      // Pass 1: hosts, ordered and batched.
+      let hosts = orderedHosts(phase, inv)
+      let batchSize = phase.ordering.batchSize(hostCount: hosts.count)
+      let batches = stride(from: 0, to: hosts.count, by: max(batchSize, 1)).map {
+        Array(hosts[$0..<min($0 + batchSize, hosts.count)])
+      }
+      plannedPhases.append(PlannedPhase(
+        name: phase.name, target: phase.targets.map(\.description).joined(separator: ", "),
+        ordering: phase.ordering.description, batches: batches.map { $0.map(\.name) }))
+
+      var phaseLast: [HostID: String] = [:]
+      var phaseEnds: [String] = []
+      var previousBatchEnds: [String] = []
+      var position = 0
+      for batch in batches {
+        var batchEnds: [String] = []
+        for host in batch {
+          defer { position += 1 }
+          // Pass 2: expand the host's steps, plus its gate in quorum-safe phases.
+          var specs = phase.steps
+          if phase.ordering == .quorumSafe, let gate = phase.gate { specs.append(gate) }
+          var drafts: [(kind: String, draft: StepDraft)] = []
+          for spec in specs {
+            guard let kind = kinds[spec.kind] else {
+              if position == 0 {
+                let p = spec.path + ".kind"
+                diagnostics.append(.error("unknown-step-kind", "unknown step kind \"\(spec.kind)\"",
+                  at: playbook.location(p), path: p, hint: suggestion(for: spec.kind, in: kinds.keys.sorted())))
+              }
+              continue
+            }
+            var paramProblems: [Diagnostic] = []
+            guard let params = checker.check(spec, kind: kind, variables: Template.variables(inv, host), into: &paramProblems)
+            else {
+              if position == 0 { diagnostics += paramProblems }
+              continue
+            }
+            let context = ExpansionContext(
+              inventory: inv, host: host, phase: phase, hostsInOrder: hosts, position: position, params: params)
+            drafts += kind.expand(context).map { (spec.kind, $0) }
+          }
+          // Pass 3: chain within the host; the first step waits for this host's previous phase
+          // (or the whole previous phase when the host was not in it) and for the previous batch.
+          var previous: String?
+          var seenNames: [String: Int] = [:]
+          for (kindName, draft) in drafts {
+            var name = draft.name
+            if let n = seenNames[name] { name += "-\(n + 1)" }
+            seenNames[draft.name, default: 0] += 1
+            let id = "\(phase.name)/\(host.name)/\(name)"
+            var deps: [String] = []
+            if let previous {
+              deps = [previous]
+            } else {
+              deps = inheritedLast[host.name].map { [$0] } ?? inheritedTerminal
+              deps += previousBatchEnds
+            }
+            graph.add(id)
+            for d in deps { graph.add(id, dependsOn: d) }
+            steps.append(PlannedStep(
+              id: id, phase: phase.name, host: host.name, kind: kindName, summary: draft.summary,
+              action: draft.action, dependsOn: deps, operation: draft.operation))
+            previous = id
+          }
+          if let previous {
+            phaseLast[host.name] = previous
+            batchEnds.append(previous)
+          }
+        }
+        if !batchEnds.isEmpty { previousBatchEnds = batchEnds }
+        phaseEnds += batchEnds
+      }
+      // An empty phase passes its predecessors through.
+      lastByHost[phase.name] = inheritedLast.merging(phaseLast) { _, new in new }
+      terminal[phase.name] = phaseEnds.isEmpty ? inheritedTerminal : phaseEnds
+    }
+
+    // Pass 5: the graph must be acyclic (user phases can name any predecessor).
+    if case .failure(let cycle) = graph.topologicalOrder() {
+      diagnostics.append(.error("plan-cycle", "\(cycle)", at: playbook.location(""), hint: "check the phases' after lists"))
+    }
+    if diagnostics.hasErrors { return .failure(DiagnosticsError(diagnostics)) }
+    return .success(Plan(cluster: inv.name, playbook: playbook.name, factsFingerprint: nil, phases: plannedPhases, steps: steps))
+  }
+
+  /// Union of the phase's targets in inventory order; quorum-safe phases interleave sites so that
+  /// members are brought up one site after another (dc1, dc2, cloud, dc1, …).
+  func orderedHosts(_ phase: Phase, _ inv: Inventory) -> [ClusterHost] {
+    var seen = Set<String>()
+    var hosts: [ClusterHost] = []
+    for target in phase.targets {
+      for h in target.hosts(in: inv) where seen.insert(h.name).inserted { hosts.append(h) }
+    }
+    guard phase.ordering == .quorumSafe else { return hosts }
+    var bySite: [(site: String, hosts: [ClusterHost])] = []
+    for h in hosts {
+      let site = h.site ?? ""
+      if let i = bySite.firstIndex(where: { $0.site == site }) { bySite[i].hosts.append(h) } else { bySite.append((site, [h])) }
+    }
+    var out: [ClusterHost] = []
+    var round = 0
+    while out.count < hosts.count {
+      for group in bySite where round < group.hosts.count { out.append(group.hosts[round]) }
+      round += 1
+    }
+    return out
+  }
+}

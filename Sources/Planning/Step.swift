@@ -1,0 +1,97 @@
+import Remote
+import Support
+
+/// The outcome of a read-only check.
+public enum CheckResult: Sendable, Equatable {
+  case satisfied(String)
+  case needsChange(Change)
+}
+
+/// What differs, for plan output and reports.
+public struct Change: Sendable, Equatable {
+  public var action: Action
+  public var detail: String
+  public init(_ action: Action, _ detail: String) {
+    self.action = action
+    self.detail = detail
+  }
+}
+
+/// An executable step: `check` only reads; `apply` is idempotent. The executor re-checks after apply.
+public protocol Step: Sendable {
+  var id: String { get }
+  var host: HostID { get }
+  var summary: String { get }
+  func check(on host: any RemoteHost) async throws -> CheckResult
+  func apply(on host: any RemoteHost) async throws
+}
+
+/// A step failed in a way that is the step's fault, not the transport's.
+public struct StepError: Error, Sendable, CustomStringConvertible {
+  public struct Code: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    private init(_ name: String) { self.name = name }
+    public var description: String { name }
+    public static let commandFailed = Code("command-failed")
+    public static let notImplemented = Code("not-implemented")
+    public static let didNotConverge = Code("did-not-converge")
+    public static let unexpectedOutput = Code("unexpected-output")
+  }
+  public var code: Code
+  public var message: String
+  public init(_ code: Code, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+  public var description: String { "\(message) [\(code)]" }
+
+  static func failed(_ what: String, _ command: RemoteCommand, _ result: CommandResult) -> StepError {
+    StepError(.commandFailed, "\(what): `\(command.commandLine)` exited \(result.exitStatus): \(result.stderrTail)")
+  }
+}
+
+extension RemoteHost {
+  /// Runs a command that must succeed.
+  func mustRun(_ argv: [String], _ what: String, stdin: [UInt8]? = nil) async throws -> CommandResult {
+    let command = RemoteCommand(argv, stdin: stdin)
+    let result = try await run(command)
+    guard result.succeeded else { throw StepError.failed(what, command, result) }
+    return result
+  }
+
+  /// Mode, owner and group, or nil when the path is absent.
+  func status(_ path: String) async throws -> FileStatus? {
+    let result = try await run(RemoteCommand(["stat", "-c", "%a %U %G %s %F", path]))
+    guard result.succeeded else { return nil }
+    let f = result.stdoutText.split(separator: " ", maxSplits: 4).map(String.init)
+    guard f.count == 5, let mode = UInt32(f[0], radix: 8), let size = Int(f[3]) else {
+      throw StepError(.unexpectedOutput, "cannot parse stat output for \(path): \(result.stdoutText)")
+    }
+    return FileStatus(mode: mode, owner: f[1], group: f[2], size: size, isDirectory: f[4].hasPrefix("directory"))
+  }
+}
+
+/// Builds executable steps from planned ones.
+public enum StepFactory {
+  public static func make(_ planned: PlannedStep) -> any Step {
+    let base = (id: planned.id, host: planned.host, summary: planned.summary)
+    switch planned.operation {
+    case let .file(path, content, mode, owner, group):
+      return FileStep(id: base.id, host: base.host, summary: base.summary, path: path, content: Array(content.utf8),
+        mode: mode, owner: owner, group: group)
+    case let .directory(path, mode, owner, group):
+      return DirectoryStep(id: base.id, host: base.host, summary: base.summary, path: path, mode: mode, owner: owner, group: group)
+    case let .user(name, home):
+      return UserStep(id: base.id, host: base.host, summary: base.summary, name: name, home: home)
+    case let .sysctl(settings, file):
+      return SysctlStep(id: base.id, host: base.host, summary: base.summary, settings: settings, file: file)
+    case let .systemdUnit(name, content, enabled, running):
+      return SystemdUnitStep(id: base.id, host: base.host, summary: base.summary, name: name, content: content,
+        enabled: enabled, running: running)
+    case let .command(argv, unless):
+      return CommandStep(id: base.id, host: base.host, summary: base.summary, argv: argv, unless: unless)
+    case .pending(let description):
+      return PendingStep(id: base.id, host: base.host, summary: base.summary, description: description)
+    }
+  }
+}

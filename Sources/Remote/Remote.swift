@@ -1,0 +1,134 @@
+import Support
+
+/// Identifies a host by its inventory name.
+public typealias HostID = String
+
+/// A command to run on a host, as argv. It is rendered to a shell line by `ShellQuoting` only at the
+/// transport, so nobody concatenates shell strings by hand.
+public struct RemoteCommand: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var argv: [String]
+  /// Bytes fed to the command's standard input.
+  public var stdin: [UInt8]?
+  /// Run through sudo when the connection is not root.
+  public var privileged: Bool
+  /// Seconds; nil uses the connection's default.
+  public var timeoutSeconds: Int?
+
+  public init(_ argv: [String], stdin: [UInt8]? = nil, privileged: Bool = true, timeoutSeconds: Int? = nil) {
+    self.argv = argv
+    self.stdin = stdin
+    self.privileged = privileged
+    self.timeoutSeconds = timeoutSeconds
+  }
+
+  /// `sh -c SCRIPT`: for probes that batch several reads into one round trip.
+  public static func script(_ script: String, privileged: Bool = true) -> RemoteCommand {
+    RemoteCommand(["sh", "-c", script], privileged: privileged)
+  }
+
+  public var commandLine: String { ShellQuoting.commandLine(argv) }
+  public var description: String { commandLine }
+}
+
+/// What a command did. A non-zero exit is a value here, never a thrown error.
+public struct CommandResult: Sendable, Hashable {
+  public var exitStatus: Int32
+  public var stdout: [UInt8]
+  public var stderr: [UInt8]
+
+  public init(exitStatus: Int32, stdout: [UInt8] = [], stderr: [UInt8] = []) {
+    self.exitStatus = exitStatus
+    self.stdout = stdout
+    self.stderr = stderr
+  }
+
+  public var succeeded: Bool { exitStatus == 0 }
+  public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+  public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+  /// The last few lines of stderr, for error messages.
+  public var stderrTail: String {
+    stderrText.split(separator: "\n").suffix(5).joined(separator: "\n")
+  }
+}
+
+/// File metadata as steps compare it.
+public struct FileStatus: Sendable, Hashable, Codable {
+  public var mode: UInt32
+  public var owner: String
+  public var group: String
+  public var size: Int
+  public var isDirectory: Bool
+
+  public init(mode: UInt32, owner: String, group: String, size: Int, isDirectory: Bool) {
+    self.mode = mode
+    self.owner = owner
+    self.group = group
+    self.size = size
+    self.isDirectory = isDirectory
+  }
+}
+
+/// One connected host. Implementations run one operation at a time per host.
+public protocol RemoteHost: Sendable {
+  var id: HostID { get }
+  func run(_ command: RemoteCommand) async throws -> CommandResult
+  /// nil when the file does not exist.
+  func readFile(_ path: String) async throws -> [UInt8]?
+  /// Atomic: a temporary file beside the target, then rename. Mode and owner are set before the rename.
+  func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws
+  func close() async
+}
+
+/// Where to connect, resolved from the inventory.
+public struct HostEndpoint: Sendable, Hashable {
+  public var id: HostID
+  public var address: String
+  public var port: Int
+  public var user: String
+
+  public init(id: HostID, address: String, port: Int, user: String) {
+    self.id = id
+    self.address = address
+    self.port = port
+    self.user = user
+  }
+}
+
+/// Opens connections. One per host is kept by the executor.
+public protocol Transport: Sendable {
+  func connect(to endpoint: HostEndpoint) async throws -> any RemoteHost
+}
+
+/// Errors raised by transports and hosts. Each code is distinct so that callers and tests can tell
+/// a refused connection from an unknown host key.
+public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
+  public struct Code: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    private init(_ name: String) { self.name = name }
+    public var description: String { name }
+
+    public static let connectionRefused = Code("connection-refused")
+    public static let nameResolution = Code("name-resolution")
+    public static let timeout = Code("timeout")
+    public static let authenticationFailed = Code("auth-failed")
+    public static let hostKeyUnknown = Code("host-key-unknown")
+    public static let hostKeyMismatch = Code("host-key-mismatch")
+    public static let channelFailure = Code("channel-failure")
+    public static let sudoFailure = Code("sudo-failure")
+    public static let transferFailure = Code("transfer-failure")
+    public static let disconnected = Code("disconnected")
+    public static let protocolError = Code("protocol-error")
+  }
+
+  public var code: Code
+  public var host: HostID
+  public var message: String
+
+  public init(_ code: Code, host: HostID, _ message: String) {
+    self.code = code
+    self.host = host
+    self.message = message
+  }
+
+  public var description: String { "\(host): \(message) [\(code)]" }
+}

@@ -1,0 +1,136 @@
+import CLibYAML
+import Support
+
+/// A linear walk over libyaml's events that refuses what Yams would choke on, before Yams composes:
+/// - aliases whose expansion would exceed a node budget ("billion laughs"): each anchor's expanded
+///   size is counted once, so the walk stays linear however deep the nesting;
+/// - an alias to a collection used as a mapping key (Yams hashes such keys recursively);
+/// - duplicate keys in one mapping, reported at the second occurrence with the first's line;
+/// - syntax errors, with libyaml's own position.
+struct EventPrepass {
+  var file: String
+  var nodeBudget: Int
+
+  private struct Frame {
+    var anchor: String?
+    var isMapping: Bool
+    var expandedSize = 1
+    var childCount = 0
+    var keys: [String: Int] = [:]  // key -> line of first occurrence
+    var keyPath: String
+    var pendingKey: String?
+  }
+
+  func run(_ bytes: UnsafeRawBufferPointer) -> [Diagnostic] {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else {
+      return [.error("yaml-internal", "libyaml could not initialise a parser", at: SourceLocation(file: file, line: 1, column: 1))]
+    }
+    defer { yaml_parser_delete(&parser) }
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+    yaml_parser_set_input_string(
+      &parser, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count)
+
+    var diagnostics: [Diagnostic] = []
+    var stack: [Frame] = []
+    var anchorSizes: [String: (size: Int, isCollection: Bool)] = [:]
+    var total = 0
+
+    func location(_ mark: yaml_mark_t) -> SourceLocation {
+      SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+    func text(_ p: UnsafeMutablePointer<yaml_char_t>?, _ n: Int) -> String {
+      guard let p else { return "" }
+      return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+    func cString(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+      guard let p else { return nil }
+      return String(cString: p)
+    }
+    /// Accounts for one finished child node of the innermost collection; returns whether it sat in key position.
+    func addChild(size: Int) -> Bool {
+      guard !stack.isEmpty else { return false }
+      stack[stack.count - 1].expandedSize += size
+      let isKey = stack[stack.count - 1].isMapping && stack[stack.count - 1].childCount % 2 == 0
+      stack[stack.count - 1].childCount += 1
+      return isKey
+    }
+    func childPath() -> String {
+      guard let top = stack.last else { return "" }
+      if top.isMapping {
+        let key = top.pendingKey ?? "?"
+        return top.keyPath.isEmpty ? key : top.keyPath + "." + key
+      }
+      return top.keyPath + "[\(top.childCount)]"
+    }
+
+    var event = yaml_event_t()
+    while true {
+      guard yaml_parser_parse(&parser, &event) == 1 else {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.context.map { " " + String(cString: $0) } ?? ""
+        diagnostics.append(.error(
+          "yaml-syntax", "\(problem)\(context)", at: location(parser.problem_mark),
+          hint: "fix the YAML syntax at this position"))
+        return diagnostics
+      }
+      defer { yaml_event_delete(&event) }
+      let start = event.start_mark
+      switch event.type {
+      case YAML_STREAM_END_EVENT:
+        return diagnostics
+      case YAML_SCALAR_EVENT:
+        let anchor = cString(event.data.scalar.anchor)
+        let value = text(event.data.scalar.value, event.data.scalar.length)
+        if let anchor { anchorSizes[anchor] = (1, false) }
+        total += 1
+        let path = childPath()
+        if addChild(size: 1) {
+          let top = stack.count - 1
+          if let first = stack[top].keys[value] {
+            diagnostics.append(.error(
+              "duplicate-key", "duplicate key \"\(value)\" (first defined at line \(first))",
+              at: location(start), path: path.isEmpty ? value : pathJoin(stack[top].keyPath, value),
+              hint: "a key may appear only once in a mapping; merge the two entries"))
+          } else {
+            stack[top].keys[value] = Int(start.line) + 1
+          }
+          stack[top].pendingKey = value
+        }
+      case YAML_ALIAS_EVENT:
+        let name = cString(event.data.alias.anchor) ?? ""
+        let known = anchorSizes[name] ?? (1, false)
+        let path = childPath()
+        total += known.size
+        if addChild(size: known.size), known.isCollection {
+          diagnostics.append(.error(
+            "alias-key", "an alias to a collection (*\(name)) is used as a mapping key",
+            at: location(start), path: path.isEmpty ? nil : path,
+            hint: "mapping keys must be plain scalars"))
+          return diagnostics
+        }
+        if total > nodeBudget {
+          diagnostics.append(.error(
+            "alias-budget",
+            "aliases expand to more than \(nodeBudget) nodes (an alias bomb?); refused before expanding",
+            at: location(start), path: path.isEmpty ? nil : path,
+            hint: "inventories need few aliases; write the values out or reduce the nesting"))
+          return diagnostics
+        }
+      case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+        let isMapping = event.type == YAML_MAPPING_START_EVENT
+        let anchor = cString(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
+        total += 1
+        stack.append(Frame(anchor: anchor, isMapping: isMapping, keyPath: childPath()))
+      case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+        let frame = stack.removeLast()
+        if let anchor = frame.anchor { anchorSizes[anchor] = (frame.expandedSize, true) }
+        _ = addChild(size: frame.expandedSize)
+      default:
+        break
+      }
+    }
+  }
+
+  private func pathJoin(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "." + b }
+}

@@ -1,0 +1,34 @@
+/// Levenshtein distance, for "did you mean" hints.
+public func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a.lowercased()), b = Array(b.lowercased())
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let cost = a[i - 1] == b[j - 1] ? 0 : 1
+      current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}
+
+/// The closest candidate within a distance that scales with the word's length, if any.
+public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
+  let limit = Swift.max(2, word.count / 3)
+  var best: (String, Int)?
+  for candidate in candidates {
+    let d = editDistance(word, candidate)
+    if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
+  }
+  return best?.0
+}
+
+/// `did you mean "x"?`, or a list of the valid choices when nothing is close.
+public func suggestion(for word: String, in candidates: [String]) -> String {
+  if let match = closestMatch(to: word, in: candidates) { return "did you mean \"\(match)\"?" }
+  return "expected one of: " + candidates.joined(separator: ", ")
+}

@@ -1,0 +1,8 @@
+import BulwarkCLI
+
+@main
+struct Entrypoint {
+  static func main() async {
+    await BulwarkCommand.main()
+  }
+}
