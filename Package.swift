@@ -48,9 +48,10 @@ let package = Package(
     /** Fakes and golden-file helpers for tests. */
     .target(name: "TestSupport", dependencies: ["Remote", "Support"], swiftSettings: strict),
 
-    .testTarget(name: "SupportTests", dependencies: ["Support"]),
+    .testTarget(name: "SupportTests", dependencies: ["Support", "KnownHosts"]),
     .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),
   ],

@@ -8,8 +8,8 @@ struct LoadedInventory {
   var inventory: Inventory?
   var diagnostics: [Diagnostic]
 
-  static func load(path: String) -> LoadedInventory {
-    let loaded = InventoryLoader().load(path: path)
+  static func load(path: String, displayName: String? = nil) -> LoadedInventory {
+    let loaded = InventoryLoader().load(path: path, displayName: displayName)
     var diagnostics = loaded.diagnostics
     if let inv = loaded.inventory {
       let knownHostsPath = resolvePath(inv.ssh.knownHosts, relativeTo: path)

@@ -252,12 +252,14 @@ private struct Decoder {
     }
     let address = address(f, "address", required: true)
     let port = f.int("port", in: 1...65535) ?? 22
+    var rolesValid = true
     let roles = f.list("roles", required: true) { n, p -> Role? in
       guard let text = reader.string(n, at: p) else { return nil }
       if let r = Role(rawValue: text) { return r }
       reader.error(
         "unknown-role", "unknown role \"\(text)\"", at: n, path: p,
         hint: suggestion(for: text, in: Role.allCases.map(\.rawValue)))
+      rolesValid = false
       return nil
     }
     let taints = f.list("taints") { n, p -> String? in
@@ -274,7 +276,7 @@ private struct Decoder {
           key: s.string("key"), hostKey: hostKey(s, "hostKey"), become: s.bool("become") ?? false,
           becomePasswordEnv: s.string("becomePasswordEnv"))
       } ?? HostSSH(key: nil, hostKey: nil, become: false, becomePasswordEnv: nil)
-    guard let name, let address, let roles else { return nil }
+    guard let name, let address, let roles, rolesValid else { return nil }
     return ClusterHost(
       name: name, address: address, port: port, user: f.string("user") ?? ssh.user, roles: roles,
       site: f.string("site"), labels: f.stringMap("labels") ?? [:], taints: taints ?? [], ssh: hostSSH, path: path)

@@ -19,8 +19,9 @@ enum DomainKinds {
         ? "start etcd on \(c.host.name) as the first member of a new cluster"
         : "add \(c.host.name) as member \(c.position + 1) of \(c.hostsInOrder.count) (member add, then start with --initial-cluster-state=existing)"
     },
-    DescribedKind("etcd.health-gate", .check) { c in
-      let n = c.position + 1
+    DescribedKind("etcd.health-gate", .check, parameters: [.string("members", default: "all")]) { c in
+      // While bootstrapping the cluster grows one member at a time; otherwise every member exists.
+      let n = c.params.string("members") == "growing" ? c.position + 1 : c.hostsInOrder.count
       return "health gate: \(n) of \(n) members healthy (quorum \(n / 2 + 1)) before the next member"
     },
     DescribedKind("etcd.snapshot", .run, firstHostOnly: true) { c in
@@ -46,7 +47,7 @@ enum DomainKinds {
     DescribedKind("kubernetes.apiserver-gate", .check) { c in
       "gate: kube-apiserver on \(c.host.name) answers /readyz before the next control plane"
     },
-    DescribedKind("kubeadm.join-worker", .run) { c in
+    DescribedKind("kubeadm.join-worker", .run, applies: { !$0.host.has(.controlPlane) }) { c in
       "kubeadm join \(c.host.name) as a worker"
     },
     DescribedKind("kubeadm.upgrade-control-plane", .update) { c in
@@ -103,19 +104,20 @@ enum DomainKinds {
 
 struct DescribedKind: StepKind {
   let name: String
-  let parameters: [ParameterSpec] = []
+  let parameters: [ParameterSpec]
   let action: Action
   let firstHostOnly: Bool
   let applies: @Sendable (ExpansionContext) -> Bool
   let describe: @Sendable (ExpansionContext) -> String
 
   init(
-    _ name: String, _ action: Action, firstHostOnly: Bool = false,
+    _ name: String, _ action: Action, parameters: [ParameterSpec] = [], firstHostOnly: Bool = false,
     applies: @escaping @Sendable (ExpansionContext) -> Bool = { _ in true },
     _ describe: @escaping @Sendable (ExpansionContext) -> String
   ) {
     self.name = name
     self.action = action
+    self.parameters = parameters
     self.firstHostOnly = firstHostOnly
     self.applies = applies
     self.describe = describe

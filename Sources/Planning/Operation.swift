@@ -1,6 +1,6 @@
 /// What a step does, resolved at plan time: bytes, argv, expected values. A plan therefore prints,
 /// diffs and serialises without any host. `StepFactory` turns an operation into an executable `Step`.
-public enum Operation: Sendable, Hashable, Codable {
+public enum StepOperation: Sendable, Hashable, Codable {
   /// A file with exact content, mode and owner; written atomically.
   case file(path: String, content: String, mode: UInt32, owner: String, group: String)
   case directory(path: String, mode: UInt32, owner: String, group: String)

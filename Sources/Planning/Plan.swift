@@ -10,7 +10,21 @@ public struct PlannedStep: Sendable, Hashable, Codable {
   public var summary: String
   public var action: Action
   public var dependsOn: [String]
-  public var operation: Operation
+  public var operation: StepOperation
+
+  public init(
+    id: String, phase: String, host: HostID, kind: String, summary: String, action: Action, dependsOn: [String],
+    operation: StepOperation
+  ) {
+    self.id = id
+    self.phase = phase
+    self.host = host
+    self.kind = kind
+    self.summary = summary
+    self.action = action
+    self.dependsOn = dependsOn
+    self.operation = operation
+  }
 }
 
 /// A phase as planned: which hosts, in which order, in which batches.

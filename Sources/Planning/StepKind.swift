@@ -19,9 +19,9 @@ public struct StepDraft: Sendable {
   public var name: String
   public var summary: String
   public var action: Action
-  public var operation: Operation
+  public var operation: StepOperation
 
-  public init(_ name: String, _ summary: String, action: Action, _ operation: Operation) {
+  public init(_ name: String, _ summary: String, action: Action, _ operation: StepOperation) {
     self.name = name
     self.summary = summary
     self.action = action

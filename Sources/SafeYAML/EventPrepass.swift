@@ -58,7 +58,8 @@ struct EventPrepass {
     func childPath() -> String {
       guard let top = stack.last else { return "" }
       if top.isMapping {
-        let key = top.pendingKey ?? "?"
+        // In key position the path is the mapping itself; in value position, mapping.key.
+        guard top.childCount % 2 == 1, let key = top.pendingKey else { return top.keyPath }
         return top.keyPath.isEmpty ? key : top.keyPath + "." + key
       }
       return top.keyPath + "[\(top.childCount)]"

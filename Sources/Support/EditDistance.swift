@@ -18,11 +18,11 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The closest candidate within a distance that scales with the word's length, if any.
 public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
-  let limit = Swift.max(2, word.count / 3)
+  let limit = Swift.max(1, word.count / 3)
   var best: (String, Int)?
   for candidate in candidates {
     let d = editDistance(word, candidate)
-    if d <= limit, d < (best?.1 ?? Int.max) { best = (candidate, d) }
+    if d <= limit, d < candidate.count, d < (best?.1 ?? Int.max) { best = (candidate, d) }
   }
   return best?.0
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Inventory
+import Planning
+import TestSupport
+import Testing
+
+@testable import BulwarkCLI
+
+/// The plans for the sample inventories, golden-tested in text, JSON and DOT.
+@Suite struct PlanGoldenTests {
+  static let root = repositoryRoot()
+
+  func plan(_ inventory: String, _ playbook: String) throws -> Plan {
+    let loaded = LoadedInventory.load(path: Self.root + "/inventories/\(inventory).yaml")
+    let inv = try #require(loaded.inventory)
+    let book = try PlaybookLoader().load(path: Self.root + "/playbooks/\(playbook).yaml").get()
+    return try Planner().plan(inv, playbook: book).get()
+  }
+
+  func check(_ text: String, _ golden: String) {
+    if let mismatch = goldenMismatch(text, file: Self.root + "/Tests/CLITests/Goldens/" + golden) {
+      Issue.record(Comment(rawValue: mismatch))
+    }
+  }
+
+  @Test func hybridBootstrapText() throws {
+    check(try plan("hybrid", "bootstrap").renderedText(), "hybrid-bootstrap.txt")
+  }
+
+  @Test func hybridBootstrapJSON() throws {
+    let p = try plan("hybrid", "bootstrap")
+    let json = try p.renderedJSON()
+    check(json, "hybrid-bootstrap.json")
+    // The saved form reads back to the same plan.
+    let again = try Plan.fromJSON(Data(json.utf8))
+    #expect(try again.renderedJSON() == json)
+  }
+
+  @Test func hybridBootstrapDOT() throws {
+    check(try plan("hybrid", "bootstrap").renderedDOT(), "hybrid-bootstrap.dot")
+  }
+
+  @Test(arguments: ["upgrade", "harden", "drift"])
+  func hybridOtherPlaybooks(playbook: String) throws {
+    check(try plan("hybrid", playbook).renderedText(), "hybrid-\(playbook).txt")
+  }
+
+  @Test func singleBootstrapText() throws {
+    check(try plan("single", "bootstrap").renderedText(), "single-bootstrap.txt")
+  }
+
+  @Test func etcdMembersComeUpOneAtATimeAcrossSitesWithGates() throws {
+    let p = try plan("hybrid", "bootstrap")
+    let phase = try #require(p.phases.first { $0.name == "etcd-members" })
+    #expect(phase.batches == [["etcd-dc1-a"], ["etcd-dc2-a"], ["etcd-aws-a"], ["etcd-dc1-b"], ["etcd-dc2-b"]])
+    let second = try #require(p.step("etcd-members/etcd-dc2-a/member"))
+    #expect(second.dependsOn.contains("etcd-members/etcd-dc1-a/health-gate"))
+    #expect(second.dependsOn.contains("etcd-install/etcd-dc2-a/certs-2") || second.dependsOn.contains { $0.hasPrefix("etcd-install/etcd-dc2-a/") })
+    for host in phase.batches.flatMap({ $0 }) {
+      let gate = try #require(p.step("etcd-members/\(host)/health-gate"))
+      #expect(gate.dependsOn == ["etcd-members/\(host)/member"])
+      #expect(gate.action == .check)
+    }
+  }
+}

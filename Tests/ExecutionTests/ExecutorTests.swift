@@ -1,0 +1,173 @@
+import Execution
+import Foundation
+import LocalExec
+import Logging
+import Planning
+import Remote
+import TestSupport
+import Testing
+
+func step(_ id: String, _ host: String, deps: [String] = [], _ op: StepOperation) -> PlannedStep {
+  PlannedStep(id: id, phase: "p", host: host, kind: "k", summary: id, action: .create, dependsOn: deps, operation: op)
+}
+
+func plan(_ steps: [PlannedStep]) -> Plan {
+  Plan(cluster: "t", playbook: "t", factsFingerprint: nil, phases: [], steps: steps)
+}
+
+func executor(_ transport: any Transport, concurrency: Int = 50) -> Executor {
+  Executor(transport: transport, endpoints: [:], concurrency: concurrency, logger: Logger(label: "test"))
+}
+
+/// Records events in order; thread-safe.
+final class EventLog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [String] = []
+  func add(_ e: ExecutionEvent) {
+    lock.lock()
+    defer { lock.unlock() }
+    switch e {
+    case .started(let s, _): items.append("start \(s)")
+    case .finished(let s, _, let o): items.append("end \(s) \(o)")
+    }
+  }
+  var all: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return items
+  }
+}
+
+@Suite struct ExecutorWithFakeTransportTests {
+  @Test func stepsStartOnlyAfterTheirDependenciesAndApplyThenVerify() async {
+    let fake = FakeTransport()
+    let p = plan([
+      step("a", "h1", .file(path: "/a", content: "A", mode: 0o644, owner: "root", group: "root")),
+      step("b", "h2", deps: ["a"], .file(path: "/b", content: "B", mode: 0o644, owner: "root", group: "root")),
+    ])
+    fake.respond { _, c in c.argv.first == "stat" ? CommandResult(exitStatus: 0, stdout: Array("644 root root 1 regular file\n".utf8)) : nil }
+    let events = EventLog()
+    let report = await executor(fake).run(p, mode: .apply, onEvent: events.add)
+    #expect(report.succeeded)
+    #expect(report.changedCount == 2)
+    #expect(fake.file("h2", "/b") == Array("B".utf8))
+    let log = events.all
+    #expect(log.firstIndex { $0.hasPrefix("end a") }! < log.firstIndex { $0 == "start b" }!)
+
+    // Running again changes nothing.
+    let again = await executor(fake).run(p, mode: .apply)
+    #expect(again.changedCount == 0 && again.satisfiedCount == 2)
+  }
+
+  @Test func aFailureSkipsDescendantsAndReportsOnlyTheRootCause() async {
+    let fake = FakeTransport()
+    fake.respond { _, c in
+      if c.argv == ["false-check"] { return CommandResult(exitStatus: 1) }
+      if c.argv == ["boom"] { return CommandResult(exitStatus: 3, stderr: Array("it broke\n".utf8)) }
+      return nil
+    }
+    let p = plan([
+      step("root", "h1", .command(argv: ["boom"], unless: ["false-check"])),
+      step("child", "h2", deps: ["root"], .directory(path: "/x", mode: 0o755, owner: "root", group: "root")),
+      step("grandchild", "h3", deps: ["child"], .directory(path: "/y", mode: 0o755, owner: "root", group: "root")),
+      step("independent", "h4", .command(argv: ["true"], unless: ["true"])),
+    ])
+    let report = await executor(fake).run(p, mode: .apply)
+    #expect(report.failures.map(\.step) == ["root"])
+    #expect(report.failures.first?.message.contains("exited 3: it broke") == true)
+    #expect(report.outcomes["child"] == .skipped(rootCause: "root"))
+    #expect(report.outcomes["grandchild"] == .skipped(rootCause: "root"))
+    #expect(report.outcomes["independent"] == .satisfied("`true` succeeded"))
+    #expect(!fake.operations.contains { $0.hasPrefix("h2:") || $0.hasPrefix("h3:") })
+  }
+
+  @Test func aStepThatDoesNotConvergeIsAnError() async {
+    let fake = FakeTransport()
+    // The check never passes, whatever apply does.
+    fake.respond { _, c in c.argv == ["check"] ? CommandResult(exitStatus: 1) : nil }
+    let report = await executor(fake).run(plan([step("s", "h", .command(argv: ["fix"], unless: ["check"]))]), mode: .apply)
+    #expect(report.failures.first?.message.contains("did-not-converge") == true)
+    #expect(fake.operations == ["h: run check", "h: run fix", "h: run check"])
+  }
+
+  @Test func concurrencyIsBoundedAndEachHostRunsOneStepAtATime() async {
+    let fake = FakeTransport()
+    fake.commandDelay = .milliseconds(20)
+    var steps: [PlannedStep] = []
+    for h in 0..<12 {
+      for s in 0..<3 { steps.append(step("h\(h)-s\(s)", "h\(h)", .command(argv: ["true"], unless: ["false"]))) }
+    }
+    fake.respond { _, c in c.argv == ["false"] ? CommandResult(exitStatus: 1) : nil }
+    let report = await executor(fake, concurrency: 4).run(plan(steps), mode: .checkOnly)
+    #expect(report.failures.isEmpty)
+    #expect(report.needsChangeCount == 36)
+    #expect(fake.peakConcurrentHosts <= 4)
+    #expect(fake.peakConcurrentHosts >= 2, "hosts should run in parallel")
+  }
+
+  @Test func unreachableHostFailsOnceAndItsOtherStepsAreSkipped() async {
+    let fake = FakeTransport()
+    fake.setUnreachable("down")
+    let p = plan([
+      step("d1", "down", .directory(path: "/x", mode: 0o755, owner: "root", group: "root")),
+      step("d2", "down", .directory(path: "/y", mode: 0o755, owner: "root", group: "root")),
+      step("u1", "up", .directory(path: "/x", mode: 0o755, owner: "root", group: "root")),
+    ])
+    fake.respond { _, c in c.argv.first == "stat" ? CommandResult(exitStatus: 0, stdout: Array("755 root root 4096 directory\n".utf8)) : nil }
+    let report = await executor(fake).run(p, mode: .apply)
+    #expect(report.failures.map(\.step) == ["d1"])
+    #expect(report.failures.first?.message.contains("connection-refused") == true)
+    #expect(report.outcomes["d2"] == .skipped(rootCause: "d1"))
+    #expect(report.outcomes["u1"] == .satisfied("/x exists"))
+  }
+
+  @Test func pendingStepsRefuseToRun() async {
+    let report = await executor(FakeTransport()).run(plan([step("p", "h", .pending(description: "etcd member"))]), mode: .apply)
+    #expect(report.failures.first?.message.contains("not-implemented") == true)
+  }
+
+  @Test func checkOnlyNeverApplies() async {
+    let fake = FakeTransport()
+    let report = await executor(fake).run(
+      plan([step("f", "h", .file(path: "/f", content: "x", mode: 0o600, owner: "root", group: "root"))]), mode: .checkOnly)
+    #expect(report.needsChangeCount == 1)
+    #expect(!fake.operations.contains { $0.contains("write") })
+  }
+}
+
+/// The same executor over a transport that really runs commands and writes files on this machine.
+@Suite struct ExecutorWithLocalTransportTests {
+  @Test func filesDirectoriesAndCommandsConvergeAndStayConverged() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-local-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let user = String(cString: getpwuid(getuid())!.pointee.pw_name)
+    let group = String(cString: getgrgid(getgid())!.pointee.gr_name)
+    let p = plan([
+      step("dir", "local", .directory(path: "\(dir)/etc", mode: 0o750, owner: user, group: group)),
+      step("file", "local", deps: ["dir"], .file(path: "\(dir)/etc/app.conf", content: "key = value\n", mode: 0o600, owner: user, group: group)),
+      step("cmd", "local", deps: ["file"], .command(argv: ["touch", "\(dir)/done"], unless: ["test", "-e", "\(dir)/done"])),
+    ])
+    let first = await executor(LocalTransport()).run(p, mode: .apply)
+    #expect(first.failures.isEmpty, "\(first.failures)")
+    #expect(first.changedCount == 3)
+    let attributes = try FileManager.default.attributesOfItem(atPath: "\(dir)/etc/app.conf")
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    #expect(try String(contentsOfFile: "\(dir)/etc/app.conf", encoding: .utf8) == "key = value\n")
+
+    let second = await executor(LocalTransport()).run(p, mode: .apply)
+    #expect(second.changedCount == 0 && second.satisfiedCount == 3)
+
+    // Tamper, then a check-only run sees exactly that drift.
+    chmod("\(dir)/etc/app.conf", 0o644)
+    let drift = await executor(LocalTransport()).run(p, mode: .checkOnly)
+    #expect(drift.outcomes["file"] == .needsChange(Change(.update, "mode 0644 -> 0600")))
+    #expect(drift.needsChangeCount == 1)
+  }
+
+  @Test func nonZeroExitIsAValue() async throws {
+    let host = try await LocalTransport().connect(to: HostEndpoint(id: "local", address: "localhost", port: 22, user: "root"))
+    let r = try await host.run(RemoteCommand(["sh", "-c", "echo out; echo err >&2; exit 7"]))
+    #expect(r.exitStatus == 7 && r.stdoutText == "out\n" && r.stderrText == "err\n")
+  }
+}

@@ -1,0 +1,104 @@
+import KnownHosts
+import Support
+import Testing
+
+@Suite struct DirectedGraphTests {
+  @Test func topologicalOrderIsStableAndRespectsEdges() throws {
+    var g = DirectedGraph()
+    for n in ["a", "b", "c", "d"] { g.add(n) }
+    g.add("c", dependsOn: "d")
+    g.add("a", dependsOn: "b")
+    let order = try g.topologicalOrder().get()
+    #expect(order == ["b", "a", "d", "c"])
+  }
+
+  @Test func cycleIsReportedWithItsMembers() {
+    var g = DirectedGraph()
+    g.add("x")
+    g.add("a", dependsOn: "b")
+    g.add("b", dependsOn: "c")
+    g.add("c", dependsOn: "a")
+    guard case .failure(let e) = g.topologicalOrder() else {
+      Issue.record("expected a cycle")
+      return
+    }
+    #expect(Set(e.cycle) == ["a", "b", "c"])
+    #expect(e.description.hasPrefix("dependency cycle: "))
+  }
+
+  @Test func descendantsAreTransitive() {
+    var g = DirectedGraph()
+    g.add("b", dependsOn: "a")
+    g.add("c", dependsOn: "b")
+    g.add("d", dependsOn: "x")
+    #expect(g.descendants(of: "a") == ["b", "c"])
+  }
+}
+
+@Suite struct SmallHelpersTests {
+  @Test(arguments: [
+    (["echo", "hello"], "echo hello"),
+    (["sh", "-c", "a && b"], "sh -c 'a && b'"),
+    (["printf", "it's"], "printf 'it'\\''s'"),
+    (["x", ""], "x ''"),
+  ])
+  func quoting(argv: [String], expected: String) {
+    #expect(ShellQuoting.commandLine(argv) == expected)
+  }
+
+  @Test func suggestions() {
+    #expect(closestMatch(to: "adress", in: ["address", "port"]) == "address")
+    #expect(closestMatch(to: "zzzzzz", in: ["address", "port"]) == nil)
+    #expect(suggestion(for: "qq", in: ["a", "b"]) == "expected one of: a, b")
+  }
+
+  @Test func redactedNeverPrints() {
+    let secret = Redacted("hunter2")
+    #expect("\(secret)" == "<redacted>")
+    #expect(String(reflecting: secret) == "<redacted>")
+    #expect(secret.revealed() == "hunter2")
+  }
+
+  @Test func diagnosticRendering() {
+    let d = Diagnostic.error(
+      "x", "bad", at: SourceLocation(file: "f.yaml", line: 3, column: 5), path: "spec.a", hint: "fix it")
+    #expect(d.rendered == "f.yaml:3:5: error: bad [x]\n    at: spec.a\n    hint: fix it")
+  }
+}
+
+@Suite struct KnownHostsTests {
+  let key = "AAAAC3NzaC1lZDI1NTE5AAAAIJdW6y7yxDSzx4Crf5l6Pz5lWGRKjV8dK4WWv8l1hTkG"
+
+  @Test func plainEntriesFollowOpenSSHPortRules() {
+    let k = KnownHosts(text: """
+      # comment
+      10.0.0.1,host-a ssh-ed25519 \(key)
+      [10.0.0.2]:2222 ssh-ed25519 \(key)
+      10.0.1.* ssh-ed25519 \(key)
+      @revoked 10.0.0.9 ssh-ed25519 \(key)
+      """)
+    #expect(k.contains(host: "10.0.0.1", port: 22))
+    #expect(k.contains(host: "host-a", port: 22))
+    #expect(!k.contains(host: "10.0.0.1", port: 2222), "a port-less entry must not match another port")
+    #expect(k.contains(host: "10.0.0.2", port: 2222))
+    #expect(!k.contains(host: "10.0.0.2", port: 22))
+    #expect(k.contains(host: "10.0.1.77", port: 22))
+    #expect(!k.contains(host: "10.0.0.9", port: 22), "revoked keys do not count")
+  }
+
+  @Test func hashedEntriesWrittenByOpenSSHMatch() {
+    // Produced by `ssh-keygen -H` from "10.0.0.1 …" and "[10.0.0.3]:2222 …".
+    let k = KnownHosts(text: """
+      |1|WVLDHdK8jRMVhqqhPu8Pjf1i5xk=|y7SDQ+EpT87YLxK4oRLPoLfl2vg= ssh-ed25519 \(key)
+      |1|35atKvp4nOiX3DKP7UG6FD67CrM=|Tn/GB6Cuh3w+LaYYLnP8uHhTqSY= ssh-ed25519 \(key)
+      """)
+    #expect(k.contains(host: "10.0.0.1", port: 22))
+    #expect(k.contains(host: "10.0.0.3", port: 2222))
+    #expect(!k.contains(host: "10.0.0.3", port: 22))
+    #expect(!k.contains(host: "10.0.0.2", port: 22))
+  }
+
+  @Test func fingerprintMatchesSshKeygen() {
+    #expect(KnownHosts.fingerprint(keyBase64: key) == "SHA256:UtHtG9FnifIUV7ZBmBjs6wOh3pMtzbGKmXecA3NAkSQ")
+  }
+}
