@@ -108,6 +108,20 @@ public struct Executor: Sendable {
       }
     }
 
+    /// Records an outcome, then skips the descendants of a failure or readies the dependents of a success.
+    func complete(_ i: Int, _ outcome: StepOutcome) {
+      finish(i, outcome)
+      if outcome.isFailure {
+        logger.debug("step failed", metadata: ["step": "\(steps[i].id)"])
+        skipDescendants(of: i, root: steps[i].id)
+        return
+      }
+      for n in dependents[i] {
+        waiting[n] -= 1
+        if waiting[n] == 0, outcomes[steps[n].id] == nil { state.makeReady(n) }
+      }
+    }
+
     await withTaskGroup(of: Completion.self) { group in
       func launch() {
         while !Task.isCancelled, let i = state.nextRunnable() {
@@ -120,6 +134,12 @@ public struct Executor: Sendable {
             finish(i, .skipped(rootCause: root))
             skipDescendants(of: i, root: root)
             state.release(planned.host)
+            continue
+          }
+          if planned.operation == .barrier {
+            // Completes at once, on no host; its dependents may start now.
+            state.release(planned.host)
+            complete(i, .satisfied("barrier"))
             continue
           }
           onEvent(.started(step: planned.id, host: planned.host))
@@ -147,17 +167,8 @@ public struct Executor: Sendable {
         let planned = steps[done.index]
         if let c = done.connection { connections[planned.host] = c }
         if done.connectFailed { unreachable[planned.host] = planned.id }
-        finish(done.index, done.outcome)
         state.release(planned.host)
-        if done.outcome.isFailure {
-          logger.debug("step failed", metadata: ["step": "\(planned.id)"])
-          skipDescendants(of: done.index, root: planned.id)
-        } else {
-          for n in dependents[done.index] {
-            waiting[n] -= 1
-            if waiting[n] == 0, outcomes[steps[n].id] == nil { state.makeReady(n) }
-          }
-        }
+        complete(done.index, done.outcome)
         launch()
       }
     }

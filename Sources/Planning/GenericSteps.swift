@@ -144,6 +144,13 @@ struct PendingStep: Step {
   }
 }
 
+/// A join point; the executor completes it without touching a host.
+struct BarrierStep: Step {
+  let id: String, host: HostID, summary: String
+  func check(on remote: any RemoteHost) async throws -> CheckResult { .satisfied("barrier") }
+  func apply(on remote: any RemoteHost) async throws {}
+}
+
 extension String {
   var trimmed: String { String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
 }

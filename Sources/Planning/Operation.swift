@@ -14,6 +14,8 @@ public enum StepOperation: Sendable, Hashable, Codable {
   case command(argv: [String], unless: [String])
   /// A step whose implementation belongs to a later part of Bulwark; it plans but cannot run yet.
   case pending(description: String)
+  /// A no-op join point on no host: many steps wait for one barrier instead of each waiting for many.
+  case barrier
 }
 
 /// What applying a step would do, Terraform-style.

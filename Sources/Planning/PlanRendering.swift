@@ -5,13 +5,16 @@ extension Plan {
   /// real shape (member order, batches, gates).
   public func renderedText() -> String {
     var out: [String] = []
-    let hostCount = Set(steps.map(\.host)).count
-    out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(steps.count) steps on \(hostCount) hosts")
+    let real = steps.filter { $0.operation != .barrier }
+    let hostCount = Set(real.map(\.host)).count
+    out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real.count) steps on \(hostCount) hosts")
     if factsFingerprint == nil {
       out.append("(planned without facts: each step is shown as it would run on a fresh host)")
     }
     var byPhaseHost: [String: [String: [PlannedStep]]] = [:]
-    for s in steps { byPhaseHost[s.phase, default: [:]][s.host, default: []].append(s) }
+    var barrierSummary: [String: String] = [:]
+    for s in steps where s.operation == .barrier { barrierSummary[s.id] = s.summary }
+    for s in steps where s.operation != .barrier { byPhaseHost[s.phase, default: [:]][s.host, default: []].append(s) }
     let width = steps.map(\.id.count).max() ?? 0
     for phase in phases {
       out.append("")
@@ -30,6 +33,7 @@ extension Plan {
           let prefix = phase.ordering == "quorum-safe" ? "\(number). " : ""
           let external = hostSteps.first.map { first in
             first.dependsOn.filter { d in !d.hasPrefix("\(phase.name)/\(host)/") && d.hasPrefix("\(phase.name)/") }
+              .map { d in barrierSummary[d].map { "\(d): \($0)" } ?? d }
           } ?? []
           let waits = external.isEmpty ? "" : " (after \(external.joined(separator: ", ")))"
           out.append("  \(prefix)\(host)\(waits)")
@@ -63,7 +67,10 @@ extension Plan {
     for (i, phase) in phases.enumerated() {
       out.append("  subgraph cluster_\(i) {")
       out.append("    label=\(q("\(phase.name) (\(phase.ordering))"));")
-      for s in steps where s.phase == phase.name {
+      for s in steps where s.phase == phase.name && s.operation == .barrier {
+        out.append("    \(q(s.id)) [shape=point, label=\"\"];")
+      }
+      for s in steps where s.phase == phase.name && s.operation != .barrier {
         out.append("    \(q(s.id)) [label=\(q("\(s.action.symbol) \(s.host)\\n\(s.kind)"))];")
       }
       out.append("  }")

@@ -53,11 +53,25 @@ public struct Planner: Sendable {
         name: phase.name, target: phase.targets.map(\.description).joined(separator: ", "),
         ordering: phase.ordering.description, batches: batches.map { $0.map(\.name) }))
 
+      /// Joins a wide set of predecessors into one node, so fan-in stays linear in plan size.
+      var barriers: [String: String] = [:]
+      func join(_ deps: [String], as name: String, waitingFor what: String) -> [String] {
+        guard deps.count > 1 else { return deps }
+        if let existing = barriers[name] { return [existing] }
+        let id = "\(phase.name)/\(name)"
+        graph.add(id)
+        for d in deps { graph.add(id, dependsOn: d) }
+        steps.append(PlannedStep(
+          id: id, phase: phase.name, host: "", kind: "barrier", summary: "wait for \(what) (\(deps.count) steps)", action: .noop,
+          dependsOn: deps, operation: .barrier))
+        barriers[name] = id
+        return [id]
+      }
       var phaseLast: [HostID: String] = [:]
       var phaseEnds: [String] = []
       var previousBatchEnds: [String] = []
       var position = 0
-      for batch in batches {
+      for (batchNumber, batch) in batches.enumerated().map({ ($0 + 1, $1) }) {
         var batchEnds: [String] = []
         for host in batch {
           defer { position += 1 }
@@ -97,8 +111,8 @@ public struct Planner: Sendable {
             if let previous {
               deps = [previous]
             } else {
-              deps = inheritedLast[host.name].map { [$0] } ?? inheritedTerminal
-              deps += previousBatchEnds
+              deps = inheritedLast[host.name].map { [$0] } ?? join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
+              deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")
             }
             graph.add(id)
             for d in deps { graph.add(id, dependsOn: d) }

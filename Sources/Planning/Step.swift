@@ -92,6 +92,8 @@ public enum StepFactory {
       return CommandStep(id: base.id, host: base.host, summary: base.summary, argv: argv, unless: unless)
     case .pending(let description):
       return PendingStep(id: base.id, host: base.host, summary: base.summary, description: description)
+    case .barrier:
+      return BarrierStep(id: base.id, host: base.host, summary: base.summary)
     }
   }
 }

@@ -1,10 +1,11 @@
 /// A directed acyclic graph of string-identified nodes, kept in insertion order so that every
 /// traversal is deterministic (plans must print and diff the same way every time).
-public struct DirectedGraph: Sendable, Equatable {
+public struct DirectedGraph: Sendable {
   public private(set) var nodes: [String] = []
   private var index: [String: Int] = [:]
   /// `dependencies[i]`: the nodes that node i waits for.
   public private(set) var dependencies: [[Int]] = []
+  private var edges = Set<UInt64>()
 
   public init() {}
 
@@ -24,7 +25,7 @@ public struct DirectedGraph: Sendable, Equatable {
   /// `node` waits for `dependency`. Both are added if missing; a repeated edge is ignored.
   public mutating func add(_ node: String, dependsOn dependency: String) {
     let n = add(node), d = add(dependency)
-    if !dependencies[n].contains(d) { dependencies[n].append(d) }
+    if edges.insert(UInt64(n) << 32 | UInt64(d)).inserted { dependencies[n].append(d) }
   }
 
   public func dependencies(of node: String) -> [String] {

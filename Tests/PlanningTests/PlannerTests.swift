@@ -48,8 +48,12 @@ import Testing
           - {kind: directory, path: /x}
       """).get()
     #expect(p.phases[0].batches.map(\.count) == [3, 3, 3, 1])
+    // Batch 2 waits for batch 1 through one barrier node, so fan-in stays linear in plan size.
     let firstOfSecondBatch = try #require(p.step("w/w3/dir-x"))
-    #expect(firstOfSecondBatch.dependsOn == ["w/w0/dir-x", "w/w1/dir-x", "w/w2/dir-x"])
+    #expect(firstOfSecondBatch.dependsOn == ["w/batch-2-ready"])
+    let barrier = try #require(p.step("w/batch-2-ready"))
+    #expect(barrier.dependsOn == ["w/w0/dir-x", "w/w1/dir-x", "w/w2/dir-x"])
+    #expect(barrier.operation == .barrier && barrier.action == .noop)
   }
 
   @Test func serialCountAndParallel() throws {
@@ -67,7 +71,8 @@ import Testing
     #expect(p.phases[0].batches.map(\.count) == [2, 2, 1])
     // A host continues from its own previous step; hosts not in the previous phase wait for all of it.
     #expect(try #require(p.step("p/w0/dir-y")).dependsOn == ["s/w0/dir-x"])
-    #expect(try #require(p.step("p/e1/dir-y")).dependsOn == ["s/w0/dir-x", "s/w1/dir-x", "s/w2/dir-x", "s/w3/dir-x", "s/w4/dir-x"])
+    #expect(try #require(p.step("p/e1/dir-y")).dependsOn == ["p/ready"])
+    #expect(try #require(p.step("p/ready")).dependsOn == ["s/w0/dir-x", "s/w1/dir-x", "s/w2/dir-x", "s/w3/dir-x", "s/w4/dir-x"])
   }
 
   @Test func quorumSafeInterleavesSitesAndGatesEachMember() throws {

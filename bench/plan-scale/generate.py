@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Writes an inventory with N hosts: 5 etcd members, 3 control planes, 2 lb hosts, the rest workers,
+spread over three sites. Used by bench/plan-scale/run.sh."""
+import sys
+
+def main(n, path):
+    sites = [("dc1", "onprem", 10), ("dc2", "onprem", 20), ("aws-1", "aws", 30)]
+    out = [
+        "apiVersion: bulwark.dev/v1alpha1", "kind: Cluster", "metadata:", f"  name: scale-{n}", "spec:",
+        "  versions: {kubernetes: 1.31.2, etcd: 3.5.1, containerd: 1.7.22}",
+        "  endpoint: {mode: vip, address: 10.10.0.100, carriers: lb}",
+        "  ssh: {hostKeyPolicy: accept-new}",
+        "  sites:",
+    ]
+    for name, kind, octet in sites:
+        out.append(f"    - {{name: {name}, kind: {kind}, cidr: 10.{octet}.0.0/16}}")
+    out.append("  hosts:")
+    roles = ["etcd"] * 5 + ["control-plane"] * 3 + ["lb"] * 2
+    for i in range(n):
+        role = roles[i] if i < len(roles) else "worker"
+        site = sites[i % 3] if role != "lb" else sites[0]
+        address = f"10.{site[2]}.{(i // 250) + 1}.{(i % 250) + 1}"
+        out.append(f"    - name: {role.replace('-', '')}-{i}")
+        out.append(f"      address: {address}")
+        out.append(f"      site: {site[0]}")
+        out.append(f"      roles: [{role}]")
+        if role == "worker":
+            out.append(f"      labels: {{topology.kubernetes.io/zone: {site[0]}}}")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), sys.argv[2])

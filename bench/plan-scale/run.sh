@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Times `bulwark validate` + `bulwark plan` (release build) on generated inventories of 1,000, 5,000
+# and 10,000 hosts. Not a test: it prints a table to paste into docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-5}
+out=bench/out/plan-scale
+mkdir -p "$out"
+swift build -c release --product bulwark >/dev/null
+bin=$(swift build -c release --show-bin-path)/bulwark
+for n in 1000 5000 10000; do python3 bench/plan-scale/generate.py "$n" "$out/hosts-$n.yaml"; done
+python3 - "$bin" "$out" "$RUNS" <<'PY'
+import subprocess, sys, time, statistics, resource
+bin, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def timed(args):
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - t)
+        assert p.returncode in (0, 2), f"{args} exited {p.returncode}"
+    return statistics.median(samples)
+rows = {}
+for n in (1000, 5000, 10000):
+    inv = f"{out}/hosts-{n}.yaml"
+    v = timed([bin, "validate", "-i", inv])
+    p = timed([bin, "plan", "-i", inv, "-o", "json"])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([bin, "plan", "-i", inv, "-o", "json"], stdout=subprocess.DEVNULL)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    rows[n] = (v, p, rss)
+print(f"median of {runs} runs, release build, wall clock including process start")
+print("| hosts | validate (s) | validate + plan (s) | peak RSS (MiB) |")
+print("|---:|---:|---:|---:|")
+for n, (v, p, rss) in rows.items():
+    print(f"| {n:,} | {v:.3f} | {p:.3f} | {rss/1024:.0f} |")
+print(f"10,000 / 5,000 ratio (validate + plan): {rows[10000][1] / rows[5000][1]:.2f}x (goal: at most 2.2x)")
+PY
