@@ -41,7 +41,7 @@ enum DomainKinds {
     },
     DescribedKind("kubeadm.control-plane", .run) { c in
       c.position == 0
-        ? "kubeadm init on \(c.host.name) (external etcd, controlPlaneEndpoint \(endpointAddress(c.inventory)))"
+        ? "kubeadm init on \(c.host.name) (external etcd, controlPlaneEndpoint \(endpointAddress(c)))"
         : "kubeadm join \(c.host.name) as control plane \(c.position + 1) of \(c.hostsInOrder.count) (certificate upload)"
     },
     DescribedKind("kubernetes.apiserver-gate", .check) { c in
@@ -70,8 +70,8 @@ enum DomainKinds {
     },
   ]
 
-  static func endpointAddress(_ inv: Inventory) -> String {
-    guard let e = inv.endpoint else { return inv.hosts(with: .controlPlane).first.map { "\($0.address):6443" } ?? "-" }
+  static func endpointAddress(_ c: ExpansionContext) -> String {
+    guard let e = c.inventory.endpoint else { return c.topology.controlPlanes.first.map { "\($0.address):6443" } ?? "-" }
     return e.mode == .localProxy ? "127.0.0.1:\(e.port)" : "\(e.address?.description ?? "?"):\(e.port)"
   }
 
@@ -84,7 +84,7 @@ enum DomainKinds {
     guard let e = endpoint(for: c.host, in: c.inventory) else { return false }
     switch e.mode {
     case .vip:
-      let role = e.carriers ?? (c.inventory.hosts(with: .lb).isEmpty ? .controlPlane : .lb)
+      let role = e.carriers ?? (c.topology.lbHosts.isEmpty ? .controlPlane : .lb)
       return c.host.has(role)
     case .localProxy: return c.host.has(.worker) || c.host.has(.controlPlane)
     case .loadBalancer: return c.host.has(.controlPlane)
@@ -93,7 +93,7 @@ enum DomainKinds {
 
   static func endpointSummary(_ c: ExpansionContext) -> String {
     let e = endpoint(for: c.host, in: c.inventory)!
-    let backends = c.inventory.hosts(with: .controlPlane).map(\.name).joined(separator: ", ")
+    let backends = c.topology.controlPlanes.map(\.name).joined(separator: ", ")
     switch e.mode {
     case .vip: return "keepalived VIP \(e.address!) + haproxy :\(e.port) to \(backends), checking /readyz"
     case .localProxy: return "haproxy on 127.0.0.1:\(e.port) to \(backends)"

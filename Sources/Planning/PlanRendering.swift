@@ -38,7 +38,7 @@ extension Plan {
           let waits = external.isEmpty ? "" : " (after \(external.joined(separator: ", ")))"
           out.append("  \(prefix)\(host)\(waits)")
           for s in hostSteps {
-            out.append("    \(s.action.symbol) \(s.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(s.summary)")
+            out.append("    \(s.action.symbol) \(s.id)\(String(repeating: " ", count: width - s.id.count))  \(s.summary)")
           }
         }
       }

@@ -25,6 +25,7 @@ public struct Planner: Sendable {
     var terminal: [String: [String]] = [:]
     let checker = ParamChecker(playbook: playbook)
     let phaseNames = Set(playbook.phases.map(\.name))
+    let topology = Topology(inv)
 
     for (index, phase) in playbook.phases.enumerated() {
       // Pass 0: what this phase waits for.
@@ -79,6 +80,7 @@ public struct Planner: Sendable {
           var specs = phase.steps
           if phase.ordering == .quorumSafe, let gate = phase.gate { specs.append(gate) }
           var drafts: [(kind: String, draft: StepDraft)] = []
+          let variables = Template.variables(inv, host)
           for spec in specs {
             guard let kind = kinds[spec.kind] else {
               if position == 0 {
@@ -89,13 +91,14 @@ public struct Planner: Sendable {
               continue
             }
             var paramProblems: [Diagnostic] = []
-            guard let params = checker.check(spec, kind: kind, variables: Template.variables(inv, host), into: &paramProblems)
+            guard let params = checker.check(spec, kind: kind, variables: variables, into: &paramProblems)
             else {
               if position == 0 { diagnostics += paramProblems }
               continue
             }
             let context = ExpansionContext(
-              inventory: inv, host: host, phase: phase, hostsInOrder: hosts, position: position, params: params)
+              inventory: inv, host: host, phase: phase, hostsInOrder: hosts, position: position, params: params,
+              topology: topology)
             drafts += kind.expand(context).map { (spec.kind, $0) }
           }
           // Pass 3: chain within the host; the first step waits for this host's previous phase

@@ -11,6 +11,18 @@ public struct ExpansionContext: Sendable {
   public let hostsInOrder: [ClusterHost]
   public let position: Int
   public let params: Params
+  /// Role lists computed once per plan, so kinds never rescan the inventory per host.
+  public let topology: Topology
+}
+
+/// The inventory's hosts by role, computed once per plan.
+public struct Topology: Sendable {
+  public let controlPlanes: [ClusterHost]
+  public let lbHosts: [ClusterHost]
+  public init(_ inv: Inventory) {
+    controlPlanes = inv.hosts(with: .controlPlane)
+    lbHosts = inv.hosts(with: .lb)
+  }
 }
 
 /// One step before it gets its id and dependencies.

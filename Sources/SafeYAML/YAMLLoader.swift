@@ -60,7 +60,8 @@ public struct YAMLLoader: Sendable {
 
     let text = String(decoding: body, as: UTF8.self)
     do {
-      let parser = try Parser(yaml: text)
+      // Typing is NodeReader's job (it reads raw scalar text), so Yams's regex tag resolution is skipped.
+      let parser = try Parser(yaml: text, resolver: .basic)
       guard let root = try parser.singleRoot() else {
         return .failure(DiagnosticsError([.error("empty-document", "the file is empty", at: start)]))
       }
