@@ -51,7 +51,7 @@ let package = Package(
     .testTarget(name: "SupportTests", dependencies: ["Support", "KnownHosts"]),
     .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),
   ],

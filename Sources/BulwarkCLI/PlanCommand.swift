@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Planning
 import Support
 
@@ -25,7 +26,16 @@ struct PlanCommand: AsyncParsableCommand {
 
   func run() async throws {
     options.bootstrapLogging()
+    let logger = Logger(label: "bulwark.plan")
+    let clock = ContinuousClock()
+    var mark = clock.now
+    func lap(_ what: String) {
+      let now = clock.now
+      logger.debug("\(what) took \(now - mark)")
+      mark = now
+    }
     let loaded = LoadedInventory.load(path: options.inventory)
+    lap("loading and validating the inventory")
     if loaded.diagnostics.hasErrors || loaded.inventory == nil {
       Console.err(loaded.diagnostics.renderedReport() + "\n")
       throw BulwarkExit.invalidInput
@@ -51,6 +61,7 @@ struct PlanCommand: AsyncParsableCommand {
       throw BulwarkExit.invalidInput
     case .success(let p): plan = p
     }
+    lap("planning \(plan.steps.count) steps")
     switch output {
     case .text: Console.out(plan.renderedText())
     case .json: Console.out(try plan.renderedJSON())
@@ -59,7 +70,11 @@ struct PlanCommand: AsyncParsableCommand {
     if let out {
       try plan.renderedJSON().write(toFile: out, atomically: true, encoding: .utf8)
     }
-    if plan.hasChanges { throw BulwarkExit.changesPending }
+    lap("rendering")
+    // Like clang's -disable-free: the process is done, and releasing a 100,000-step plan object by
+    // object would only delay the exit (about a third of the run time at 10,000 hosts).
+    fflush(nil)
+    Foundation.exit(plan.hasChanges ? BulwarkExit.changesPending.rawValue : BulwarkExit.ok.rawValue)
   }
 }
 

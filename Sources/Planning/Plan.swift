@@ -1,4 +1,5 @@
 import Remote
+import Support
 
 /// One node of the plan's DAG.
 public struct PlannedStep: Sendable, Hashable, Codable {
@@ -57,6 +58,24 @@ public struct Plan: Sendable, Codable {
   public var hasChanges: Bool { steps.contains { $0.action != .noop && $0.action != .check } }
 
   public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }
+
+  /// For plans read from a file: unique ids, known dependencies, no cycles.
+  public func validateGraph() -> [String] {
+    var problems: [String] = []
+    var graph = DirectedGraph()
+    for s in steps {
+      if graph.contains(s.id) { problems.append("duplicate step id \(s.id)") }
+      graph.add(s.id)
+    }
+    for s in steps {
+      for d in s.dependsOn {
+        if !graph.contains(d) { problems.append("step \(s.id) depends on unknown step \(d)") }
+        graph.add(s.id, dependsOn: d)
+      }
+    }
+    if problems.isEmpty, case .failure(let cycle) = graph.topologicalOrder() { problems.append("\(cycle)") }
+    return problems
+  }
 
   public struct Counts: Sendable, Equatable {
     public var create = 0, update = 0, delete = 0, run = 0, check = 0, noop = 0

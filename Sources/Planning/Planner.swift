@@ -9,7 +9,10 @@ import Support
 /// 2. expand every step entry per host through its kind, checking parameters;
 /// 3. chain steps within a host, batches within a phase, and phases to the phases they come after;
 /// 4. insert a health gate after each host of a quorum-safe phase;
-/// 5. check the graph for cycles and order it.
+/// The result is acyclic by construction: a step only ever depends on steps created before it
+/// (earlier in its host's chain, an earlier batch, or a phase listed earlier; naming a later phase in
+/// `after` is an error). So no cycle check is needed here; `Plan.validateGraph()` checks plans read
+/// from disk.
 public struct Planner: Sendable {
   public var kinds: [String: any StepKind]
 
@@ -18,7 +21,6 @@ public struct Planner: Sendable {
   public func plan(_ inv: Inventory, playbook: Playbook) -> Result<Plan, DiagnosticsError> {
     var diagnostics: [Diagnostic] = []
     var steps: [PlannedStep] = []
-    var graph = DirectedGraph()
     var plannedPhases: [PlannedPhase] = []
     /// For each finished phase: the last step of each host, and the steps that end the phase.
     var lastByHost: [String: [HostID: String]] = [:]
@@ -60,8 +62,6 @@ public struct Planner: Sendable {
         guard deps.count > 1 else { return deps }
         if let existing = barriers[name] { return [existing] }
         let id = "\(phase.name)/\(name)"
-        graph.add(id)
-        for d in deps { graph.add(id, dependsOn: d) }
         steps.append(PlannedStep(
           id: id, phase: phase.name, host: "", kind: "barrier", summary: "wait for \(what) (\(deps.count) steps)", action: .noop,
           dependsOn: deps, operation: .barrier))
@@ -117,8 +117,6 @@ public struct Planner: Sendable {
               deps = inheritedLast[host.name].map { [$0] } ?? join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
               deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")
             }
-            graph.add(id)
-            for d in deps { graph.add(id, dependsOn: d) }
             steps.append(PlannedStep(
               id: id, phase: phase.name, host: host.name, kind: kindName, summary: draft.summary,
               action: draft.action, dependsOn: deps, operation: draft.operation))
@@ -137,10 +135,6 @@ public struct Planner: Sendable {
       terminal[phase.name] = phaseEnds.isEmpty ? inheritedTerminal : phaseEnds
     }
 
-    // Pass 5: the graph must be acyclic (user phases can name any predecessor).
-    if case .failure(let cycle) = graph.topologicalOrder() {
-      diagnostics.append(.error("plan-cycle", "\(cycle)", at: playbook.location(""), hint: "check the phases' after lists"))
-    }
     if diagnostics.hasErrors { return .failure(DiagnosticsError(diagnostics)) }
     return .success(Plan(cluster: inv.name, playbook: playbook.name, factsFingerprint: nil, phases: plannedPhases, steps: steps))
   }

@@ -34,6 +34,11 @@ import Testing
     // The saved form reads back to the same plan.
     let again = try Plan.fromJSON(Data(json.utf8))
     #expect(try again.renderedJSON() == json)
+    #expect(again.validateGraph().isEmpty)
+    // A hand-edited plan with a cycle is caught.
+    var edited = again
+    edited.steps[0].dependsOn.append(edited.steps[1].id)
+    #expect(edited.validateGraph().contains { $0.hasPrefix("dependency cycle") })
   }
 
   @Test func hybridBootstrapDOT() throws {
