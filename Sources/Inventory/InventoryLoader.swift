@@ -276,7 +276,15 @@ private struct Decoder {
           key: s.string("key"), hostKey: hostKey(s, "hostKey"), become: s.bool("become") ?? false,
           becomePasswordEnv: s.string("becomePasswordEnv"))
       } ?? HostSSH(key: nil, hostKey: nil, become: false, becomePasswordEnv: nil)
-    guard let name, let address, let roles, rolesValid else { return nil }
+    // A host with a bad role stays in (so duplicate checks still see it), but rules that count
+    // members are skipped: its real roles are unknown.
+    if !rolesValid { hostsIncomplete = true }
+    if rolesValid, roles?.isEmpty == true, let n = f.value("roles") {
+      reader.report(.warning(
+        "no-roles", "host \"\(name ?? "?")\" has no roles; nothing will be installed on it",
+        at: reader.location(of: n), path: f.path("roles")))
+    }
+    guard let name, let address, let roles else { return nil }
     return ClusterHost(
       name: name, address: address, port: port, user: f.string("user") ?? ssh.user, roles: roles,
       site: f.string("site"), labels: f.stringMap("labels") ?? [:], taints: taints ?? [], ssh: hostSSH, path: path)

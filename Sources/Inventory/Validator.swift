@@ -59,9 +59,6 @@ public struct InventoryValidator {
         error("undefined-site", "host \"\(host.name)\" names undefined site \"\(site)\"", host.path + ".site",
           hint: inv.sites.isEmpty ? "define it under spec.sites" : suggestion(for: site, in: inv.sites.map(\.name)))
       }
-      if host.roles.isEmpty {
-        warning("no-roles", "host \"\(host.name)\" has no roles; nothing will be installed on it", host.path + ".roles")
-      }
       if inv.etcd.topology == .stacked, host.has(.etcd), !host.has(.controlPlane) {
         error("stacked-etcd-role", "host \"\(host.name)\" has the etcd role, but etcd is stacked on the control planes",
           host.path + ".roles", hint: "remove the etcd role, or set spec.etcd.topology: external")

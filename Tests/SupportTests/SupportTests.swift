@@ -49,6 +49,8 @@ import Testing
   @Test func suggestions() {
     #expect(closestMatch(to: "adress", in: ["address", "port"]) == "address")
     #expect(closestMatch(to: "zzzzzz", in: ["address", "port"]) == nil)
+    #expect(closestMatch(to: "fiel", in: ["file", "files"]) == "file", "a transposition is one edit")
+    #expect(editDistance("wokrer", "worker") == 1)
     #expect(suggestion(for: "qq", in: ["a", "b"]) == "expected one of: a, b")
   }
 
