@@ -114,7 +114,12 @@ public struct Planner: Sendable {
             if let previous {
               deps = [previous]
             } else {
-              deps = inheritedLast[host.name].map { [$0] } ?? join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
+              // Later batches reach the earlier phases through the batch before them.
+              if let own = inheritedLast[host.name] {
+                deps = [own]
+              } else if batchNumber == 1 {
+                deps = join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
+              }
               deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")
             }
             steps.append(PlannedStep(
