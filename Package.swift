@@ -20,6 +20,8 @@ let package = Package(
   targets: [
     /** libyaml's event API, for a linear safety pre-pass before Yams composes a document. */
     .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    /** libssh2, as a system library (apt libssh2-1-dev). Only the SSH module imports it. */
+    .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
     /** Diagnostics, the step DAG, redaction and argv quoting: shared by every module. */
     .target(name: "Support", swiftSettings: strict),
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
@@ -32,6 +34,10 @@ let package = Package(
     .target(name: "Remote", dependencies: ["Support"], swiftSettings: strict),
     /** A Transport that runs commands on this machine (tests, and the controller's own host). */
     .target(name: "LocalExec", dependencies: ["Remote", "Support"], swiftSettings: strict),
+    /** The libssh2 implementation of Remote: verified connections, exec, uploads, sudo, bastions. */
+    .target(name: "SSH", dependencies: [
+      "CLibSSH2", "Remote", "Support", "KnownHosts", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
     /** Playbooks, steps, planner passes and plan rendering. Pure: never touches a host. */
     .target(name: "Planning", dependencies: ["Support", "SafeYAML", "Inventory", "Remote"], swiftSettings: strict),
     /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
@@ -40,7 +46,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
@@ -52,6 +58,7 @@ let package = Package(
     .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),
   ],

@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+import Remote
+import Support
+
+/// The libssh2 implementation of `Transport`. Blocking libssh2 work runs on a small pool of
+/// dedicated threads (at most `threads`, started on demand), never on Swift's cooperative pool.
+public final class SSHTransport: Transport, @unchecked Sendable {
+  private let configs: [HostID: SSHHostConfig]
+  private let pool: BlockingPool
+  private let storesLock = NSLock()
+  private var stores: [String: KnownHostsStore] = [:]
+
+  public init(hosts: [HostID: SSHHostConfig], threads: Int) {
+    precondition(LibSSH2.ready, "libssh2_init failed")
+    configs = hosts
+    pool = BlockingPool(threads: threads)
+  }
+
+  /// OS threads started so far for blocking SSH work.
+  public var threadCount: Int { pool.threadCount }
+
+  private func store(_ path: String) -> KnownHostsStore {
+    storesLock.lock()
+    defer { storesLock.unlock() }
+    if let s = stores[path] { return s }
+    let s = KnownHostsStore(path: path)
+    stores[path] = s
+    return s
+  }
+
+  public func connect(to endpoint: HostEndpoint) async throws -> any RemoteHost {
+    guard let config = configs[endpoint.id] else {
+      throw RemoteError(.protocolError, host: endpoint.id, "no SSH settings for host \(endpoint.id)")
+    }
+    let known = store(config.knownHostsPath)
+    let session = SSHSession(id: endpoint.id, config: config)
+    let bastionSession: SSHSession? = config.bastion.map { b in
+      var bc = config
+      bc.address = b.address
+      bc.port = b.port
+      bc.user = b.user
+      bc.keyFiles = b.keyFiles.isEmpty ? config.keyFiles : b.keyFiles
+      bc.pinnedHostKey = b.pinnedHostKey
+      bc.become = false
+      bc.bastion = nil
+      return SSHSession(id: "\(endpoint.id) (bastion \(b.address))", config: bc)
+    }
+    try await pool.run {
+      try bastionSession?.open(knownHosts: known)
+      try session.open(knownHosts: known, bastionSession: bastionSession)
+    }
+    return SSHHost(id: endpoint.id, session: session, pool: pool)
+  }
+}
+
+/// One connected host: one session, reused for every operation, one operation at a time.
+public final class SSHHost: RemoteHost, @unchecked Sendable {
+  public let id: HostID
+  let session: SSHSession
+  private let pool: BlockingPool
+
+  init(id: HostID, session: SSHSession, pool: BlockingPool) {
+    self.id = id
+    self.session = session
+    self.pool = pool
+  }
+
+  /// The key exchange and host-key algorithm this session negotiated.
+  public var negotiated: (kex: String, hostKey: String) { (session.negotiatedKex, session.negotiatedHostKey) }
+
+  public func run(_ command: RemoteCommand) async throws -> CommandResult {
+    let timeout = command.timeoutSeconds.map { Duration.seconds($0) } ?? session.config.commandTimeout
+    let stdin: SSHSession.Stdin = command.stdin.map { .bytes($0) } ?? .none
+    let line = Self.bounded(command.commandLine, by: timeout)
+    let session = session
+    let result = try await pool.run {
+      try session.exec(line, stdin: stdin, privileged: command.privileged, timeout: timeout + .seconds(5))
+    }
+    // 124 is coreutils timeout's "the time ran out"; the command was ended on the host.
+    if result.exitStatus == 124 {
+      throw RemoteError(.timeout, host: id, "`\(command.commandLine)` did not finish within \(timeout) and was stopped")
+    }
+    return result
+  }
+
+  /// Wraps a command in coreutils `timeout`, so a command that outlives its budget is ended on the
+  /// host too (closing the channel alone would leave it running).
+  static func bounded(_ line: String, by timeout: Duration) -> String {
+    let seconds = max(1, Int(timeout.seconds.rounded(.up)))
+    return "timeout -k 5 \(seconds) sh -c \(ShellQuoting.quote(line))"
+  }
+
+  public func readFile(_ path: String) async throws -> [UInt8]? {
+    let script = "test -e \"$1\" || exit 3; exec cat -- \"$1\""
+    let r = try await run(RemoteCommand(["sh", "-c", script, "sh", path]))
+    switch r.exitStatus {
+    case 0: return r.stdout
+    case 3: return nil
+    default: throw RemoteError(.transferFailure, host: id, "cannot read \(path): \(r.stderrTail)")
+    }
+  }
+
+  public func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
+    let digest = SHA256.hash(data: contents).map { String(format: "%02x", $0) }.joined()
+    try await upload(.bytes(contents), size: contents.count, sha256: digest, to: path, mode: mode, owner: owner, group: group)
+  }
+
+  /// Streams a local file (any size) to `path`, atomically and checked by sha256.
+  public func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
+    guard let handle = FileHandle(forReadingAtPath: localPath) else {
+      throw RemoteError(.transferFailure, host: id, "cannot read \(localPath)")
+    }
+    var hasher = SHA256()
+    var size = 0
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      hasher.update(data: chunk)
+      size += chunk.count
+    }
+    try handle.close()
+    let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    try await upload(.file(localPath), size: size, sha256: digest, to: path, mode: mode, owner: owner, group: group)
+  }
+
+  private func upload(
+    _ source: SSHSession.Stdin, size: Int, sha256: String, to path: String, mode: UInt32, owner: String, group: String
+  ) async throws {
+    // Temporary file beside the target, checked, then renamed: readers never see a partial file.
+    let script = """
+      set -e
+      dir=$(dirname -- "$1")
+      tmp=$(mktemp "$dir/.bulwark-upload.XXXXXX")
+      trap 'rm -f -- "$tmp"' EXIT
+      cat > "$tmp"
+      echo "$2  $tmp" | sha256sum -c --status || { echo "sha256 mismatch after upload" >&2; exit 65; }
+      chmod "$3" "$tmp"
+      chown "$4" "$tmp"
+      mv -f -- "$tmp" "$1"
+      trap - EXIT
+      """
+    let argv = ["sh", "-c", script, "sh", path, sha256, String(mode, radix: 8), "\(owner):\(group)"]
+    let timeout = session.config.commandTimeout
+    let line = Self.bounded(ShellQuoting.commandLine(argv), by: timeout)
+    let session = session
+    let r = try await pool.run { try session.exec(line, stdin: source, privileged: true, timeout: timeout + .seconds(5)) }
+    guard r.succeeded else {
+      throw RemoteError(.transferFailure, host: id, "writing \(path) (\(size) bytes) failed: \(r.stderrTail)")
+    }
+  }
+
+  public func close() async {
+    let session = session
+    _ = try? await pool.run { session.close() }
+  }
+}
