@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 BIN=${1:-.build/debug/bulwark}
 pass=0 fail=0
 work=$(mktemp -d)
+chmod 755 "$work"  # the sshd hosts read authorized_keys as the login user
 trap 'rm -rf "$work"' EXIT
 
 ok()   { pass=$((pass+1)); echo "ok   $1"; }
@@ -45,6 +46,42 @@ expect "help for plan"                     0 "$BIN" plan --help
 contains "help documents exit codes"       "changes are pending"
 expect "bash completions"                  0 "$BIN" --generate-completion-script bash
 contains "completion script names bulwark" "_bulwark"
+
+# SSH against real sshd hosts on 127.0.3.x (needs root; fails loudly without it).
+fleet="$work/fleet"
+if [ "$(id -u)" -ne 0 ]; then
+  bad "ssh end-to-end: needs root to start sshd hosts"
+elif ! bash Tests/e2e/sshd-fleet.sh up 3 "$fleet" >"$work/fleet.log" 2>&1; then
+  bad "ssh end-to-end: could not start sshd hosts" "$(cat "$work/fleet.log")"
+else
+  trap 'bash Tests/e2e/sshd-fleet.sh down "$fleet"; rm -rf "$work"' EXIT
+  expect "ping reaches every host"         0 "$BIN" ping -i "$fleet/inventory.yaml"
+  contains "ping reports OS and kex"       "Debian GNU/Linux"
+  contains "ping negotiates curve25519"    "curve25519-sha256, ssh-ed25519"
+  expect "exec on a limited set"           0 "$BIN" exec -i "$fleet/inventory.yaml" --limit host=host2,role=etcd -- sh -c 'echo out; echo err >&2'
+  contains "exec groups output per host"   "== host2: exit 0"
+  contains "exec limit keeps the etcd host" "== host1: exit 0"
+  contains "exec shows stderr"             "-- stderr"
+  if grep -q "host3" <<<"$out"; then bad "exec --limit left host3 out"; else ok "exec --limit left host3 out"; fi
+  expect "exec --sudo runs as root"        0 "$BIN" exec -i "$fleet/inventory.yaml" --sudo --limit host=host1 -- id -u
+  contains "sudo gives uid 0"              $'== host1: exit 0'
+  expect "a failing command exits 1"       1 "$BIN" exec -i "$fleet/inventory.yaml" -- sh -c 'exit 7'
+  contains "the exit status is a value"    "== host3: exit 7"
+  # Tamper with one host key: that host is refused, the others still run.
+  cp "$fleet/known_hosts" "$work/known_hosts.good"
+  sed -i '2s/ AAAA.*/ AAAAC3NzaC1lZDI1NTE5AAAAIJdW6y7yxDSzx4Crf5l6Pz5lWGRKjV8dK4WWv8l1hTkG/' "$fleet/known_hosts"
+  expect "a changed host key is refused"   1 "$BIN" exec -i "$fleet/inventory.yaml" -- true
+  contains "mismatch names the host"       "== host2: FAILED: HOST KEY MISMATCH"
+  contains "other hosts carry on"          "2 of 3 hosts succeeded"
+  grep -v '^127.0.3.3 ' "$work/known_hosts.good" > "$fleet/known_hosts"
+  expect "an unknown host key is refused"  1 "$BIN" ping -i "$fleet/inventory.yaml"
+  contains "unknown key says how to trust" "ssh-keyscan -p 22 -t ssh-ed25519 127.0.3.3"
+  cp "$work/known_hosts.good" "$fleet/known_hosts"
+  kill "$(sed -n 3p "$fleet/pids")"
+  expect "a down host fails alone"         1 "$BIN" ping -i "$fleet/inventory.yaml"
+  contains "refused is its own error"      "host3  FAIL  connection refused by 127.0.3.3:22 [connection-refused]"
+  contains "up hosts still answer"         "2 of 3 hosts answered"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Inventory
+import Remote
+import SSH
+import Support
+
+/// What `exec` and `ping` share: the inventory, a host limit, and a concurrency bound.
+struct FleetOptions: ParsableArguments {
+  @OptionGroup var inventory: InventoryOptions
+
+  @Option(help: "Only these hosts: role=NAME, site=NAME or host=NAME (comma-separated or repeated).")
+  var limit: [String] = []
+
+  @Option(help: "Hosts worked on at once (default: the inventory's ssh.concurrency).")
+  var concurrency: Int?
+
+  /// Loads the inventory (refusing invalid ones), selects hosts, and builds the SSH fleet.
+  func fleet(forceBecome: Bool = false) throws -> (Inventory, [ClusterHost], Fleet) {
+    inventory.bootstrapLogging()
+    let loaded = LoadedInventory.load(path: inventory.inventory)
+    if loaded.diagnostics.hasErrors || loaded.inventory == nil {
+      Console.err(loaded.diagnostics.renderedReport() + "\n")
+      throw BulwarkExit.invalidInput
+    }
+    let inv = loaded.inventory!
+    let hosts = try HostLimit(limit).select(inv)
+    let bound = concurrency ?? inv.ssh.concurrency
+    var configs = SSHSettings.configs(inv, inventoryPath: inventory.inventory)
+    if forceBecome { for id in configs.keys { configs[id]!.become = true } }
+    let transport = SSHTransport(hosts: configs, threads: bound)
+    return (inv, hosts, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
+  }
+}
+
+func describe(_ error: any Error) -> String {
+  if let e = error as? RemoteError { return "\(e.message) [\(e.code)]" }
+  return "\(error)"
+}
+
+func milliseconds(_ d: Duration) -> String {
+  let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+  return String(format: "%.0f ms", ms)
+}
+
+struct ExecCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "exec",
+    abstract: "Run a command on hosts over SSH and print the results grouped per host.",
+    discussion: "Exits 0 when every host ran the command with exit status 0, 1 otherwise.")
+
+  @OptionGroup var options: FleetOptions
+
+  @Flag(help: "Run as root: through sudo when the login user is not root (a password comes from ssh.becomePasswordEnv).")
+  var sudo = false
+
+  @Option(help: "Seconds before the command is stopped on each host.")
+  var timeout: Int?
+
+  @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
+  var command: [String] = []
+
+  func run() async throws {
+    let argv = command.first == "--" ? Array(command.dropFirst()) : command
+    guard !argv.isEmpty else { throw ValidationError("give a command after --, e.g. bulwark exec -i inv.yaml -- uptime") }
+    let (_, hosts, fleet) = try options.fleet(forceBecome: sudo)
+    let command = RemoteCommand(argv, privileged: sudo, timeoutSeconds: timeout)
+    let outcomes = await fleet.run(on: hosts.map(\.name)) { host in try await host.run(command) }
+    var failed = 0
+    for o in outcomes {
+      switch o.result {
+      case .success(let r):
+        if !r.succeeded { failed += 1 }
+        Console.out("== \(o.host): exit \(r.exitStatus) (\(milliseconds(o.elapsed)))\n")
+        if !r.stdout.isEmpty { Console.out(r.stdoutText + (r.stdoutText.hasSuffix("\n") ? "" : "\n")) }
+        if !r.stderr.isEmpty { Console.out("-- stderr\n" + r.stderrText + (r.stderrText.hasSuffix("\n") ? "" : "\n")) }
+      case .failure(let e):
+        failed += 1
+        Console.out("== \(o.host): FAILED: \(describe(e))\n")
+      }
+    }
+    Console.out("\(outcomes.count - failed) of \(outcomes.count) hosts succeeded\n")
+    if failed > 0 { throw BulwarkExit.failure }
+  }
+}
+
+struct PingCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ping",
+    abstract: "Connect to each host; report its OS, architecture and command round-trip time.",
+    discussion: "Exits 1 if any host cannot be reached, authenticated or verified.")
+
+  @OptionGroup var options: FleetOptions
+
+  struct Report: Sendable {
+    var os: String, arch: String, roundTrip: Duration, kex: String, hostKey: String
+  }
+
+  func run() async throws {
+    let (_, hosts, fleet) = try options.fleet()
+    let probe = RemoteCommand.script(". /etc/os-release 2>/dev/null; echo \"${PRETTY_NAME:-unknown}\"; uname -m", privileged: false)
+    let outcomes = await fleet.run(on: hosts.map(\.name)) { host -> Report in
+      let clock = ContinuousClock(), start = clock.now
+      let r = try await host.run(probe)
+      let rtt = clock.now - start
+      let lines = r.stdoutText.split(separator: "\n").map(String.init)
+      let negotiated = (host as? SSHHost)?.negotiated
+      return Report(
+        os: lines.first ?? "?", arch: lines.dropFirst().first ?? "?", roundTrip: rtt, kex: negotiated?.kex ?? "",
+        hostKey: negotiated?.hostKey ?? "")
+    }
+    let width = max(4, outcomes.map { $0.host.count }.max() ?? 0)
+    var failed = 0
+    for o in outcomes {
+      let name = o.host.padding(toLength: width, withPad: " ", startingAt: 0)
+      switch o.result {
+      case .success(let r):
+        Console.out("\(name)  ok    \(r.os), \(r.arch), rtt \(milliseconds(r.roundTrip)), connect+probe \(milliseconds(o.elapsed)), \(r.kex), \(r.hostKey)\n")
+      case .failure(let e):
+        failed += 1
+        Console.out("\(name)  FAIL  \(describe(e))\n")
+      }
+    }
+    Console.out("\(outcomes.count - failed) of \(outcomes.count) hosts answered\n")
+    if failed > 0 { throw BulwarkExit.failure }
+  }
+}
