@@ -10,6 +10,8 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "bulwark", targets: ["bulwark"]),
+    // For bench/fanout, which measures the SSH executor on its own.
+    .library(name: "BulwarkSSH", targets: ["SSH", "Remote"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

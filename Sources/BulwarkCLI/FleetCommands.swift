@@ -27,10 +27,22 @@ struct FleetOptions: ParsableArguments {
     let hosts = try HostLimit(limit).select(inv)
     let bound = concurrency ?? inv.ssh.concurrency
     var configs = SSHSettings.configs(inv, inventoryPath: inventory.inventory)
+    askForPassphraseIfNeeded(configs.values.flatMap(\.keyFiles))
     if forceBecome { for id in configs.keys { configs[id]!.become = true } }
     let transport = SSHTransport(hosts: configs, threads: bound)
     return (inv, hosts, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
   }
+}
+
+/// When a key is encrypted and BULWARK_KEY_PASSPHRASE is unset, asks once on the terminal (echo
+/// off) and keeps the answer in this process's environment for the SSH layer. Never on a pipe.
+func askForPassphraseIfNeeded(_ keys: [String]) {
+  let variable = "BULWARK_KEY_PASSPHRASE"
+  guard ProcessInfo.processInfo.environment[variable] == nil, isatty(STDIN_FILENO) == 1,
+    let encrypted = Set(keys).sorted().first(where: { KeyFiles.isEncrypted($0) }),
+    let answer = getpass("Passphrase for \(encrypted): ")
+  else { return }
+  setenv(variable, String(cString: answer), 1)
 }
 
 func describe(_ error: any Error) -> String {

@@ -118,6 +118,7 @@ public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let transferFailure = Code("transfer-failure")
     public static let disconnected = Code("disconnected")
     public static let protocolError = Code("protocol-error")
+    public static let cancelled = Code("cancelled")
   }
 
   public var code: Code

@@ -30,6 +30,21 @@ final class SSHSession: @unchecked Sendable {
   private var tunnel: Tunnel?
   private(set) var negotiatedKex = ""
   private(set) var negotiatedHostKey = ""
+  private let cancelLock = NSLock()
+  private var cancelled = false
+
+  /// Makes the operation in progress (and any later one) stop at its next wait, from any thread.
+  func cancel() {
+    cancelLock.lock()
+    cancelled = true
+    cancelLock.unlock()
+  }
+
+  private var isCancelled: Bool {
+    cancelLock.lock()
+    defer { cancelLock.unlock() }
+    return cancelled
+  }
 
   init(id: HostID, config: SSHHostConfig) {
     self.id = id
@@ -350,6 +365,7 @@ final class SSHSession: @unchecked Sendable {
 
   /// Polls the socket in the directions libssh2 is blocked on; sends keepalives while waiting.
   func wait(_ deadline: ContinuousClock.Instant, _ what: String) throws {
+    if isCancelled { throw RemoteError(.cancelled, host: id, "\(what) on \(config.address) was interrupted") }
     let remaining = deadline - ContinuousClock.now
     if remaining <= .zero {
       throw RemoteError(.timeout, host: id, "\(what) on \(config.address) timed out")
@@ -363,8 +379,12 @@ final class SSHSession: @unchecked Sendable {
       _ = libssh2_keepalive_send(s, &next)
     }
     if events == 0 { events = Int16(POLLIN) }
+    // Acknowledge at once: sshd does not set TCP_NODELAY for non-interactive sessions, so a delayed
+    // ACK here would hold its next small packet back by up to 40 ms (Linux re-arms delayed ACKs).
+    var one: Int32 = 1
+    setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
     var pfd = pollfd(fd: fd, events: events, revents: 0)
-    _ = poll(&pfd, 1, Int32(min(remaining.seconds * 1000, 1000)))
+    _ = poll(&pfd, 1, Int32(min(remaining.seconds * 1000, 200)))
   }
 
   func lastError() -> String {

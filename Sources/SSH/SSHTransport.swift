@@ -46,9 +46,14 @@ public final class SSHTransport: Transport, @unchecked Sendable {
       bc.bastion = nil
       return SSHSession(id: "\(endpoint.id) (bastion \(b.address))", config: bc)
     }
-    try await pool.run {
-      try bastionSession?.open(knownHosts: known)
-      try session.open(knownHosts: known, bastionSession: bastionSession)
+    try await withTaskCancellationHandler {
+      try await pool.run {
+        try bastionSession?.open(knownHosts: known)
+        try session.open(knownHosts: known, bastionSession: bastionSession)
+      }
+    } onCancel: {
+      bastionSession?.cancel()
+      session.cancel()
     }
     return SSHHost(id: endpoint.id, session: session, pool: pool)
   }
@@ -70,15 +75,22 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
   public var negotiated: (kex: String, hostKey: String) { (session.negotiatedKex, session.negotiatedHostKey) }
 
   public func run(_ command: RemoteCommand) async throws -> CommandResult {
-    let timeout = command.timeoutSeconds.map { Duration.seconds($0) } ?? session.config.commandTimeout
+    // An explicit per-command timeout is enforced on the host too (coreutils `timeout` ends the
+    // process); the connection's default limit is enforced here, which costs no extra process.
+    let explicit = command.timeoutSeconds.map { Duration.seconds($0) }
+    let timeout = explicit ?? session.config.commandTimeout
     let stdin: SSHSession.Stdin = command.stdin.map { .bytes($0) } ?? .none
-    let line = Self.bounded(command.commandLine, by: timeout)
+    let line = explicit.map { Self.bounded(command.commandLine, by: $0) } ?? command.commandLine
     let session = session
-    let result = try await pool.run {
-      try session.exec(line, stdin: stdin, privileged: command.privileged, timeout: timeout + .seconds(5))
+    let result = try await withTaskCancellationHandler {
+      try await pool.run {
+        try session.exec(line, stdin: stdin, privileged: command.privileged, timeout: timeout + .seconds(5))
+      }
+    } onCancel: {
+      session.cancel()
     }
     // 124 is coreutils timeout's "the time ran out"; the command was ended on the host.
-    if result.exitStatus == 124 {
+    if explicit != nil, result.exitStatus == 124 {
       throw RemoteError(.timeout, host: id, "`\(command.commandLine)` did not finish within \(timeout) and was stopped")
     }
     return result
@@ -142,7 +154,11 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
     let timeout = session.config.commandTimeout
     let line = Self.bounded(ShellQuoting.commandLine(argv), by: timeout)
     let session = session
-    let r = try await pool.run { try session.exec(line, stdin: source, privileged: true, timeout: timeout + .seconds(5)) }
+    let r = try await withTaskCancellationHandler {
+      try await pool.run { try session.exec(line, stdin: source, privileged: true, timeout: timeout + .seconds(5)) }
+    } onCancel: {
+      session.cancel()
+    }
     guard r.succeeded else {
       throw RemoteError(.transferFailure, host: id, "writing \(path) (\(size) bytes) failed: \(r.stderrTail)")
     }

@@ -335,3 +335,62 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
     #expect(e?.code == .hostKeyUnknown)
   }
 }
+
+@Suite struct SSHConcurrencyTests {
+  /// 24 hosts worked on at once by their callers still use at most the pool's 3 OS threads:
+  /// host count never turns into thread count, and nothing blocks Swift's cooperative pool.
+  @Test func manyHostsShareABoundedThreadPool() async throws {
+    let sshd = try SSHD.start(address: "127.0.2.30")
+    let known = try sshd.knownHostsFile([sshd.knownHostsLine()])
+    var configs: [HostID: SSHHostConfig] = [:]
+    for i in 0..<24 {
+      configs["h\(i)"] = SSHHostConfig(
+        address: sshd.address, port: sshd.port, user: Environment.sudoUser,
+        keyFiles: [Environment.shared.key("id_ed25519")], knownHostsPath: known)
+    }
+    let transport = SSHTransport(hosts: configs, threads: 3)
+    let results = try await withThrowingTaskGroup(of: String.self) { group in
+      for i in 0..<24 {
+        group.addTask {
+          let host = try await transport.connect(to: HostEndpoint(id: "h\(i)", address: sshd.address, port: sshd.port, user: ""))
+          let r = try await host.run(RemoteCommand(["echo", "h\(i)"], privileged: false))
+          await host.close()
+          return r.stdoutText
+        }
+      }
+      var all: [String] = []
+      for try await r in group { all.append(r) }
+      return all
+    }
+    #expect(results.count == 24)
+    #expect(Set(results).count == 24)
+    #expect(transport.threadCount <= 3)
+  }
+
+  @Test func cancellingATaskInterruptsTheBlockingCall() async throws {
+    let sshd = try SSHD.start(address: "127.0.2.31")
+    let host = try await connect(sshd)
+    let start = ContinuousClock.now
+    let task = Task { try await host.run(RemoteCommand(["sleep", "20"], privileged: false)) }
+    try await Task.sleep(for: .milliseconds(300))
+    task.cancel()
+    let outcome = await task.result
+    guard case .failure(let error) = outcome, let e = error as? RemoteError else {
+      Issue.record("expected an interruption, got \(outcome)")
+      return
+    }
+    #expect(e.code == .cancelled)
+    #expect(ContinuousClock.now - start < .seconds(3))
+    await host.close()
+  }
+}
+
+@Suite struct KeyFileTests {
+  @Test func encryptedKeysAreRecognisedWithoutDecrypting() throws {
+    let env = Environment.shared
+    #expect(KeyFiles.isEncrypted(env.key("id_ed25519_pass")))
+    #expect(!KeyFiles.isEncrypted(env.key("id_ed25519")))
+    #expect(!KeyFiles.isEncrypted(env.key("id_rsa")))
+    #expect(!KeyFiles.isEncrypted("/nonexistent"))
+  }
+}

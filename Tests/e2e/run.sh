@@ -77,6 +77,16 @@ else
   expect "an unknown host key is refused"  1 "$BIN" ping -i "$fleet/inventory.yaml"
   contains "unknown key says how to trust" "ssh-keyscan -p 22 -t ssh-ed25519 127.0.3.3"
   cp "$work/known_hosts.good" "$fleet/known_hosts"
+  # Ctrl-C: sessions close at once; nothing is left connected on the hosts.
+  start=$(date +%s%N)
+  "$BIN" exec -i "$fleet/inventory.yaml" -- sleep 30 >"$work/int.out" 2>&1 & pid=$!
+  sleep 1.5; kill -INT "$pid"; wait "$pid"; code=$?
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  if [ "$code" -ne 0 ] && [ "$took" -lt 5000 ] && grep -q "interrupted" "$work/int.out"; then
+    ok "ctrl-c interrupts exec (${took} ms)"; else bad "ctrl-c interrupts exec (exit $code, ${took} ms)" "$(cat "$work/int.out")"; fi
+  sleep 0.5
+  left=0; while read -r p; do left=$((left + $(pgrep -c -P "$p" || true))); done < "$fleet/pids"
+  if [ "$left" -eq 0 ]; then ok "no sessions left after ctrl-c"; else bad "no sessions left after ctrl-c ($left remain)"; fi
   kill "$(sed -n 3p "$fleet/pids")"
   expect "a down host fails alone"         1 "$BIN" ping -i "$fleet/inventory.yaml"
   contains "refused is its own error"      "host3  FAIL  connection refused by 127.0.3.3:22 [connection-refused]"

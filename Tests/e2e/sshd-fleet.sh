@@ -39,6 +39,7 @@ KbdInteractiveAuthentication no
 MaxStartups 200
 MaxSessions 100
 LogLevel ERROR
+Subsystem sftp internal-sftp
 CFG
     /usr/sbin/sshd -f "$h/sshd_config"
     for _ in $(seq 100); do [ -s "$h/sshd.pid" ] && break; sleep 0.02; done
