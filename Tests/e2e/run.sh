@@ -73,9 +73,9 @@ else
   expect "a changed host key is refused"   1 "$BIN" exec -i "$fleet/inventory.yaml" -- true
   contains "mismatch names the host"       "== host2: FAILED: HOST KEY MISMATCH"
   contains "other hosts carry on"          "2 of 3 hosts succeeded"
-  grep -v '^127.0.3.3 ' "$work/known_hosts.good" > "$fleet/known_hosts"
+  grep -v '^\[127.0.3.3\]' "$work/known_hosts.good" > "$fleet/known_hosts"
   expect "an unknown host key is refused"  1 "$BIN" ping -i "$fleet/inventory.yaml"
-  contains "unknown key says how to trust" "ssh-keyscan -p 22 -t ssh-ed25519 127.0.3.3"
+  contains "unknown key says how to trust" "ssh-keyscan -p 22022 -t ssh-ed25519 127.0.3.3"
   cp "$work/known_hosts.good" "$fleet/known_hosts"
   # Ctrl-C: sessions close at once; nothing is left connected on the hosts.
   start=$(date +%s%N)
@@ -89,7 +89,7 @@ else
   if [ "$left" -eq 0 ]; then ok "no sessions left after ctrl-c"; else bad "no sessions left after ctrl-c ($left remain)"; fi
   kill "$(sed -n 3p "$fleet/pids")"
   expect "a down host fails alone"         1 "$BIN" ping -i "$fleet/inventory.yaml"
-  contains "refused is its own error"      "host3  FAIL  connection refused by 127.0.3.3:22 [connection-refused]"
+  contains "refused is its own error"      "host3  FAIL  connection refused by 127.0.3.3:22022 [connection-refused]"
   contains "up hosts still answer"         "2 of 3 hosts answered"
 fi
 

@@ -4,6 +4,8 @@
 #   sshd-fleet.sh up N DIR      start (DIR/pids lists what was started)
 #   sshd-fleet.sh down DIR      stop exactly those PIDs
 set -euo pipefail
+# A port of our own: a system sshd from the openssh-server package may hold port 22 on 0.0.0.0.
+PORT=${FLEET_PORT:-22022}
 cmd=$1
 case "$cmd" in
 up)
@@ -28,7 +30,7 @@ up)
     mkdir -p "$h"
     [ -f "$h/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N "" -C "" -f "$h/ssh_host_ed25519_key"
     cat > "$h/sshd_config" <<CFG
-ListenAddress $addr:22
+ListenAddress $addr:$PORT
 HostKey $h/ssh_host_ed25519_key
 PidFile $h/sshd.pid
 AuthorizedKeysFile $dir/authorized_keys
@@ -44,14 +46,14 @@ CFG
     /usr/sbin/sshd -f "$h/sshd_config"
     for _ in $(seq 100); do [ -s "$h/sshd.pid" ] && break; sleep 0.02; done
     cat "$h/sshd.pid" >> "$dir/pids"
-    echo "$addr $(cut -d' ' -f1,2 "$h/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts"
+    echo "[$addr]:$PORT $(cut -d' ' -f1,2 "$h/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts"
     role=etcd; [ "$i" -gt 1 ] && role=worker
-    echo "    - {name: host$i, address: $addr, roles: [$role]}" >> "$dir/inventory.yaml"
+    echo "    - {name: host$i, address: $addr, port: $PORT, roles: [$role]}" >> "$dir/inventory.yaml"
   done
   # The single-etcd fleet inventory has workers, so it needs a Kubernetes version too.
   sed -i 's/  versions: {etcd: 3.5.1}/  versions: {etcd: 3.5.1, kubernetes: 1.31.2}/' "$dir/inventory.yaml"
   for i in $(seq 1 "$n"); do
-    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.3.$i/22) 2>/dev/null && break; sleep 0.02; done
+    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.3.$i/$PORT) 2>/dev/null && break; sleep 0.02; done
   done
   ;;
 down)

@@ -2,10 +2,12 @@
 import sys
 from pssh.clients import ParallelSSHClient
 from gevent import joinall
+import os
 
 scenario, hosts_file, key, user, payload = sys.argv[1:6]
 hosts = open(hosts_file).read().split()
-client = ParallelSSHClient(hosts, user=user, pkey=key, pool_size=len(hosts), num_retries=1, timeout=60)
+port = int(os.environ.get("FANOUT_PORT", "22"))
+client = ParallelSSHClient(hosts, user=user, pkey=key, port=port, pool_size=len(hosts), num_retries=1, timeout=60)
 if scenario == "one":
     out = client.run_command("uname -r")
     client.join(out)

@@ -11,12 +11,15 @@ venv=$(cd ../.. && pwd)/bench/out/venv
 [ -x "$venv/bin/python" ] || { python3 -m venv "$venv"; "$venv/bin/pip" install -q parallel-ssh ansible-core; }
 swift build -c release >/dev/null
 fanout=$(swift build -c release --show-bin-path)/fanout
+export FANOUT_PORT=22022
 fleet="$out/fleet"
 bash ../../Tests/e2e/sshd-fleet.sh up 50 "$fleet" >/dev/null
-trap 'bash ../../Tests/e2e/sshd-fleet.sh down "$fleet"; for s in "$out"/cm-*; do ssh -S "$s" -O exit x 2>/dev/null || true; done' EXIT
+masters=()
+trap 'bash ../../Tests/e2e/sshd-fleet.sh down "$fleet"; for p in "${masters[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 user=bulwark-e2e key="$fleet/id_ed25519" kh="$fleet/known_hosts"
 head -c 1048576 /dev/urandom > "$out/payload.bin"
-SSH=(ssh -q -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$kh" -i "$key" -l "$user")
+PORT=22022
+SSH=(ssh -q -p $PORT -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$kh" -i "$key" -l "$user")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # timeit RUNS CMD...: median wall seconds; fails loudly if the command fails.
@@ -63,13 +66,18 @@ done
 
 declare -A result
 for n in $SIZES; do
-  head -n "$n" <(cut -d' ' -f1 "$kh") > "$out/hosts-$n"
+  head -n "$n" <(cut -d' ' -f1 "$kh" | sed 's/^\[\(.*\)\]:.*/\1/') > "$out/hosts-$n"
   { echo "[all]"; i=0; for h in $(cat "$out/hosts-$n"); do i=$((i+1)); echo "h$i ansible_host=$h"; done
-    echo "[all:vars]"; echo "ansible_user=$user"; echo "ansible_ssh_private_key_file=$key"; } > "$out/ansible-$n.ini"
+    echo "[all:vars]"; echo "ansible_port=$PORT"; echo "ansible_user=$user"; echo "ansible_ssh_private_key_file=$key"; } > "$out/ansible-$n.ini"
   for sc in one ten copy1m; do
     result[bulwark,$sc,$n]=$(timeit "$RUNS" "$fanout" "$sc" "$out/hosts-$n" "$key" "$kh" "$user")
     result[openssh,$sc,$n]=$(timeit "$RUNS" openssh "$sc" "$out/hosts-$n")
-    for h in $(cat "$out/hosts-$n"); do "${SSH[@]}" -fNM -S "$out/cm-$h" "$h" 2>/dev/null || true; done
+    # ControlMaster connections made before timing: the floor. Started by us, stopped by PID.
+    for h in $(cat "$out/hosts-$n"); do
+      [ -S "$out/cm-$h" ] && continue
+      "${SSH[@]}" -NM -S "$out/cm-$h" "$h" 2>/dev/null & masters+=($!)
+      for _ in $(seq 100); do [ -S "$out/cm-$h" ] && break; sleep 0.02; done
+    done
     result[controlmaster,$sc,$n]=$(timeit "$RUNS" openssh "$sc" "$out/hosts-$n" control)
     result[pssh,$sc,$n]=$(timeit "$RUNS" "$venv/bin/python" pssh_bench.py "$sc" "$out/hosts-$n" "$key" "$user" "$out/payload.bin")
     result[ansible,$sc,$n]=$(timeit "$ANSIBLE_RUNS" ansible_play "$sc" "$n" default)
@@ -82,7 +90,7 @@ done
 probe="$out/probe"; mkdir -p "$probe"
 ssh-keygen -q -t ed25519 -N "" -C "" -f "$probe/hk"
 cat > "$probe/cfg" <<CFG
-ListenAddress 127.0.3.200:22
+ListenAddress 127.0.3.200:$PORT
 HostKey $probe/hk
 PidFile $probe/pid
 AuthorizedKeysFile $fleet/authorized_keys
@@ -91,7 +99,7 @@ UsePAM no
 LogLevel DEBUG1
 CFG
 /usr/sbin/sshd -f "$probe/cfg" -E "$probe/log"; sleep 0.3
-echo "127.0.3.200 $(cut -d' ' -f1,2 "$probe/hk.pub")" >> "$kh"
+echo "[127.0.3.200]:$PORT $(cut -d' ' -f1,2 "$probe/hk.pub")" >> "$kh"
 echo 127.0.3.200 > "$probe/hosts"
 "$fanout" one "$probe/hosts" "$key" "$kh" "$user" >/dev/null; sleep 0.2; k_bulwark=$(grep -o 'kex: algorithm: [^ ]*' "$probe/log" | tail -1 | cut -d' ' -f3)
 "${SSH[@]}" 127.0.3.200 true; sleep 0.2; k_openssh=$(grep -o 'kex: algorithm: [^ ]*' "$probe/log" | tail -1 | cut -d' ' -f3)

@@ -12,10 +12,11 @@ guard args.count == 6 else {
   exit(2)
 }
 let (scenario, hostsFile, key, knownHosts, user) = (args[1], args[2], args[3], args[4], args[5])
+let port = Int(ProcessInfo.processInfo.environment["FANOUT_PORT"] ?? "22") ?? 22
 let addresses = try String(contentsOfFile: hostsFile, encoding: .utf8).split(separator: "\n").map(String.init)
 var configs: [HostID: SSHHostConfig] = [:]
 for a in addresses {
-  configs[a] = SSHHostConfig(address: a, port: 22, user: user, keyFiles: [key], knownHostsPath: knownHosts)
+  configs[a] = SSHHostConfig(address: a, port: port, user: user, keyFiles: [key], knownHostsPath: knownHosts)
 }
 let transport = SSHTransport(hosts: configs, threads: addresses.count)
 let payload = [UInt8](repeating: 0x5a, count: 1 << 20)
@@ -24,7 +25,7 @@ let failures = await withTaskGroup(of: (String, String?).self) { group in
   for a in addresses {
     group.addTask {
       do {
-        let host = try await transport.connect(to: HostEndpoint(id: a, address: a, port: 22, user: user))
+        let host = try await transport.connect(to: HostEndpoint(id: a, address: a, port: port, user: user))
         switch scenario {
         case "one":
           _ = try await host.run(RemoteCommand(["uname", "-r"], privileged: false))
