@@ -112,33 +112,31 @@ private struct Decoder {
       sourceMap: SourceMap(file: reader.file, locations: reader.locations))
   }
 
-  func version(_ f: Fields, _ key: String, required: Bool = false) -> Version? {
+  /// Reads a text field through a parser, or reports the value with a hint on how to write it.
+  func parsed<T>(
+    _ f: Fields, _ key: String, required: Bool = false, _ parse: (String) -> T?, code: String, what: String,
+    hint: String
+  ) -> T? {
     guard let text = f.string(key, required: required) else { return nil }
-    if let v = Version(text) { return v }
-    reader.error(
-      "invalid-version", "\"\(text)\" is not a version", at: f.value(key)!, path: f.path(key),
-      hint: "write MAJOR.MINOR.PATCH, for example 1.31.2")
+    if let value = parse(text) { return value }
+    reader.error(code, "\"\(text)\" is not \(what)", at: f.value(key)!, path: f.path(key), hint: hint)
     return nil
+  }
+
+  func version(_ f: Fields, _ key: String, required: Bool = false) -> Version? {
+    parsed(f, key, required: required, Version.init, code: "invalid-version", what: "a version",
+      hint: "write MAJOR.MINOR.PATCH, for example 1.31.2")
   }
 
   func cidr(_ f: Fields, _ key: String, default fallback: String? = nil) -> CIDR? {
-    guard let text = f.string(key) else { return fallback.flatMap(CIDR.init) }
-    if let c = CIDR(text) {
-      return c
-    }
-    reader.error(
-      "invalid-cidr", "\"\(text)\" is not a CIDR", at: f.value(key)!, path: f.path(key),
+    guard f.has(key) else { return fallback.flatMap(CIDR.init) }
+    return parsed(f, key, CIDR.init, code: "invalid-cidr", what: "a CIDR",
       hint: "write ADDRESS/PREFIX, for example 10.244.0.0/16")
-    return nil
   }
 
   func address(_ f: Fields, _ key: String, required: Bool = false) -> HostAddress? {
-    guard let text = f.string(key, required: required) else { return nil }
-    if let a = HostAddress(text) { return a }
-    reader.error(
-      "invalid-address", "\"\(text)\" is not an IP address or host name", at: f.value(key)!, path: f.path(key),
+    parsed(f, key, required: required, HostAddress.init, code: "invalid-address", what: "an IP address or host name",
       hint: "write an IPv4 or IPv6 address, or a DNS name")
-    return nil
   }
 
   func network(_ spec: Fields) -> ClusterNetwork? {

@@ -5,7 +5,7 @@
 #endif
 
 /// An IPv4 or IPv6 address as raw bytes (4 or 16).
-public struct IPAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct IPAddress: Hashable, Sendable, TextCodable {
   public let bytes: [UInt8]
   public let text: String
 
@@ -25,21 +25,10 @@ public struct IPAddress: Hashable, Sendable, Codable, CustomStringConvertible {
   public var isIPv4: Bool { bytes.count == 4 }
   public var description: String { text }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = IPAddress(text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(text)
-  }
 }
 
 /// An address range such as 10.244.0.0/16.
-public struct CIDR: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct CIDR: Hashable, Sendable, TextCodable {
   public let network: IPAddress
   public let prefix: Int
 
@@ -76,21 +65,10 @@ public struct CIDR: Hashable, Sendable, Codable, CustomStringConvertible {
     return true
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = CIDR(text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad CIDR \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
 }
 
 /// A host's address: an IP, or a DNS name that is resolved at connect time.
-public enum HostAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum HostAddress: Hashable, Sendable, TextCodable {
   case ip(IPAddress)
   case dns(String)
 
@@ -124,21 +102,10 @@ public enum HostAddress: Hashable, Sendable, Codable, CustomStringConvertible {
     return !(labels.last!.allSatisfy(\.isNumber))
   }
 
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = HostAddress(text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address \(text)"))
-    }
-    self = value
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    try c.encode(description)
-  }
 }
 
 /// A release version such as v1.31.2 or 3.5.1 (a leading "v" is accepted and dropped).
-public struct Version: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+public struct Version: Hashable, Sendable, Comparable, TextCodable {
   public let major: Int, minor: Int, patch: Int
 
   public init?(_ text: String) {
@@ -154,14 +121,22 @@ public struct Version: Hashable, Sendable, Comparable, Codable, CustomStringConv
   public static func < (l: Version, r: Version) -> Bool {
     (l.major, l.minor, l.patch) < (r.major, r.minor, r.patch)
   }
+}
 
+/// A value written as text in YAML and JSON: parsed by `init?(_:)`, printed by `description`.
+public protocol TextCodable: Codable, CustomStringConvertible {
+  init?(_ text: String)
+}
+
+extension TextCodable {
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
-    guard let value = Version(text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad version \(text)"))
+    guard let value = Self(text) else {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "cannot read \(text)"))
     }
     self = value
   }
+
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.singleValueContainer()
     try c.encode(description)

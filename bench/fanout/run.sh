@@ -4,7 +4,7 @@
 # 127.0.3.x. Not a test. Needs root. Prints a markdown table of medians and ratios.
 set -euo pipefail
 cd "$(dirname "$0")"
-RUNS=${RUNS:-5} ANSIBLE_RUNS=${ANSIBLE_RUNS:-3} SIZES=${SIZES:-"10 50"}
+RUNS=${RUNS:-5} ANSIBLE_RUNS=${ANSIBLE_RUNS:-3} SIZES=${SIZES:-"10 50"} SCENARIOS=${SCENARIOS:-"one ten copy1m"}
 out=$(cd ../.. && pwd)/bench/out/fanout
 rm -rf "$out"; mkdir -p "$out"; chmod 755 "$out" "$(dirname "$out")"
 venv=$(cd ../.. && pwd)/bench/out/venv
@@ -69,7 +69,7 @@ for n in $SIZES; do
   head -n "$n" <(cut -d' ' -f1 "$kh" | sed 's/^\[\(.*\)\]:.*/\1/') > "$out/hosts-$n"
   { echo "[all]"; i=0; for h in $(cat "$out/hosts-$n"); do i=$((i+1)); echo "h$i ansible_host=$h"; done
     echo "[all:vars]"; echo "ansible_port=$PORT"; echo "ansible_user=$user"; echo "ansible_ssh_private_key_file=$key"; } > "$out/ansible-$n.ini"
-  for sc in one ten copy1m; do
+  for sc in $SCENARIOS; do
     result[bulwark,$sc,$n]=$(timeit "$RUNS" "$fanout" "$sc" "$out/hosts-$n" "$key" "$kh" "$user")
     result[openssh,$sc,$n]=$(timeit "$RUNS" openssh "$sc" "$out/hosts-$n")
     # ControlMaster connections made before timing: the floor. Started by us, stopped by PID.
@@ -109,7 +109,7 @@ kill "$(cat "$probe/pid")"
 ratio() { echo "scale=2; $1 / $2" | bc; }
 echo "| scenario | hosts | Bulwark (s) | OpenSSH loop | OpenSSH ControlMaster | parallel-ssh | ansible default | ansible tuned | Bulwark / parallel-ssh | tuned ansible / Bulwark |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for sc in one ten copy1m; do
+for sc in $SCENARIOS; do
   for n in $SIZES; do
     b=${result[bulwark,$sc,$n]}
     echo "| $sc | $n | $b | ${result[openssh,$sc,$n]} | ${result[controlmaster,$sc,$n]} | ${result[pssh,$sc,$n]} | ${result[ansible,$sc,$n]} | ${result[ansibletuned,$sc,$n]} | $(ratio "$b" "${result[pssh,$sc,$n]}") | $(ratio "${result[ansibletuned,$sc,$n]}" "$b") |"
