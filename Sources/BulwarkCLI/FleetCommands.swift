@@ -5,18 +5,15 @@ import Remote
 import SSH
 import Support
 
-/// What `exec` and `ping` share: the inventory, a host limit, and a concurrency bound.
-struct FleetOptions: ParsableArguments {
+/// The inventory plus how many hosts to work on at once: what every SSH command needs.
+struct ConnectionOptions: ParsableArguments {
   @OptionGroup var inventory: InventoryOptions
-
-  @Option(help: "Only these hosts: role=NAME, site=NAME or host=NAME (comma-separated or repeated).")
-  var limit: [String] = []
 
   @Option(help: "Hosts worked on at once (default: the inventory's ssh.concurrency).")
   var concurrency: Int?
 
-  /// Loads the inventory (refusing invalid ones), selects hosts, and builds the SSH fleet.
-  func fleet(forceBecome: Bool = false) throws -> (Inventory, [ClusterHost], Fleet) {
+  /// Loads the inventory (refusing invalid ones) and builds the SSH transport for all its hosts.
+  func connect(forceBecome: Bool = false) throws -> (Inventory, Fleet) {
     inventory.bootstrapLogging()
     let loaded = LoadedInventory.load(path: inventory.inventory)
     if loaded.diagnostics.hasErrors || loaded.inventory == nil {
@@ -24,13 +21,25 @@ struct FleetOptions: ParsableArguments {
       throw BulwarkExit.invalidInput
     }
     let inv = loaded.inventory!
-    let hosts = try HostLimit(limit).select(inv)
     let bound = concurrency ?? inv.ssh.concurrency
     var configs = SSHSettings.configs(inv, inventoryPath: inventory.inventory)
     askForPassphraseIfNeeded(configs.values.flatMap(\.keyFiles))
     if forceBecome { for id in configs.keys { configs[id]!.become = true } }
     let transport = SSHTransport(hosts: configs, threads: bound)
-    return (inv, hosts, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
+    return (inv, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
+  }
+}
+
+/// What `exec` and `ping` share: the connection options and a host limit.
+struct FleetOptions: ParsableArguments {
+  @OptionGroup var connection: ConnectionOptions
+
+  @Option(help: "Only these hosts: role=NAME, site=NAME or host=NAME (comma-separated or repeated).")
+  var limit: [String] = []
+
+  func fleet(forceBecome: Bool = false) throws -> (Inventory, [ClusterHost], Fleet) {
+    let (inv, fleet) = try connection.connect(forceBecome: forceBecome)
+    return (inv, try HostLimit(limit).select(inv), fleet)
   }
 }
 

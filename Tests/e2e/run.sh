@@ -77,6 +77,30 @@ else
   expect "an unknown host key is refused"  1 "$BIN" ping -i "$fleet/inventory.yaml"
   contains "unknown key says how to trust" "ssh-keyscan -p 22022 -t ssh-ed25519 127.0.3.3"
   cp "$work/known_hosts.good" "$fleet/known_hosts"
+  # apply: converge, converge again with no change, heal tampering, stop at a failure.
+  rm -rf /tmp/bulwark-apply-e2e
+  expect "apply converges the hosts"       0 "$BIN" apply -i "$fleet/inventory.yaml" --playbook Tests/e2e/fixtures/apply.yaml --yes
+  contains "first apply changes every step" "Applied: 12 changed, 0 unchanged, 0 failed, 0 skipped."
+  if [ "$(cat /tmp/bulwark-apply-e2e/host2/motd)" = "host2 of fleet" ] && [ "$(stat -c '%a %U' /tmp/bulwark-apply-e2e/host2/motd)" = "640 root" ]; then
+    ok "files have the planned content, mode and owner"; else bad "files have the planned content, mode and owner"; fi
+  mtime=$(stat -c %Y.%y /tmp/bulwark-apply-e2e/host1/motd)
+  expect "apply again"                     0 "$BIN" apply -i "$fleet/inventory.yaml" --playbook Tests/e2e/fixtures/apply.yaml --yes
+  contains "second apply changes nothing"  "Applied: 0 changed, 12 unchanged, 0 failed, 0 skipped."
+  if [ "$(stat -c %Y.%y /tmp/bulwark-apply-e2e/host1/motd)" = "$mtime" ]; then ok "unchanged files are not rewritten"; else bad "unchanged files are not rewritten"; fi
+  chmod 0644 /tmp/bulwark-apply-e2e/host2/motd; echo tampered > /tmp/bulwark-apply-e2e/host3/motd
+  expect "apply heals tampering"           0 "$BIN" apply -i "$fleet/inventory.yaml" --playbook Tests/e2e/fixtures/apply.yaml --yes
+  contains "only the tampered files change" "Applied: 2 changed, 10 unchanged, 0 failed, 0 skipped."
+  contains "the change says what differed" "changed  files/host2/file-tmp-bulwark-apply-e2e-host2-motd: mode 0644 -> 0640"
+  expect "a failing step exits 1"          1 "$BIN" apply -i "$fleet/inventory.yaml" --playbook Tests/e2e/fixtures/apply-fail.yaml --yes
+  contains "dependents are skipped"        "Applied: 0 changed, 0 unchanged, 1 failed, 3 skipped."
+  contains "the root cause is named"       "error: breaks/host2/run-fail:"
+  contains "skips point at the root cause" "skipped  after/host1/dir-tmp-bulwark-apply-e2e-host1-after (because breaks/host2/run-fail failed)"
+  grep -v '^\[127.0.3.1\]' "$work/known_hosts.good" > "$fleet/known_hosts"
+  expect "apply refuses an unvouched host" 3 "$BIN" apply -i "$fleet/inventory.yaml" --playbook Tests/e2e/fixtures/apply.yaml --yes
+  contains "as an error, before connecting" "error: no known_hosts entry or pinned key for host \"host1\""
+  cp "$work/known_hosts.good" "$fleet/known_hosts"
+  rm -rf /tmp/bulwark-apply-e2e
+
   # Ctrl-C: sessions close at once; nothing is left connected on the hosts.
   start=$(date +%s%N)
   "$BIN" exec -i "$fleet/inventory.yaml" -- sleep 30 >"$work/int.out" 2>&1 & pid=$!

@@ -48,7 +48,7 @@ CFG
     cat "$h/sshd.pid" >> "$dir/pids"
     echo "[$addr]:$PORT $(cut -d' ' -f1,2 "$h/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts"
     role=etcd; [ "$i" -gt 1 ] && role=worker
-    echo "    - {name: host$i, address: $addr, port: $PORT, roles: [$role]}" >> "$dir/inventory.yaml"
+    echo "    - {name: host$i, address: $addr, port: $PORT, roles: [$role], ssh: {become: true}}" >> "$dir/inventory.yaml"
   done
   # The single-etcd fleet inventory has workers, so it needs a Kubernetes version too.
   sed -i 's/  versions: {etcd: 3.5.1}/  versions: {etcd: 3.5.1, kubernetes: 1.31.2}/' "$dir/inventory.yaml"
