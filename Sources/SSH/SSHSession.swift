@@ -255,13 +255,10 @@ final class SSHSession: @unchecked Sendable {
     while true {
       var progressed = false
       if !pendingWrite.isEmpty {
-        let n = pendingWrite.withUnsafeBytes { libssh2_channel_write_ex(channel, 0, $0.baseAddress, $0.count) }
-        if n > 0 {
-          pendingWrite.removeFirst(n)
-          progressed = true
-        } else if n < 0, n != Int(LIBSSH2_ERROR_EAGAIN) {
+        guard let sent = writeSome(channel, &pendingWrite) else {
           throw RemoteError(.disconnected, host: id, "connection lost while sending: \(lastError())")
         }
+        progressed = progressed || sent
       } else if sudo.open, !eofSent {
         if let chunk = try input.peek() {
           let n = chunk.withUnsafeBytes { libssh2_channel_write_ex(channel, 0, $0.baseAddress, $0.count) }
@@ -395,6 +392,17 @@ final class SSHSession: @unchecked Sendable {
     let text = message.map { String(cString: $0) } ?? "unknown error"
     return "\(text) (libssh2 \(code))"
   }
+}
+
+/// Writes as much of `bytes` as the channel takes now and drops it from the front. Returns whether
+/// anything was written, or nil when the channel is broken.
+func writeSome(_ channel: OpaquePointer, _ bytes: inout [UInt8]) -> Bool? {
+  let n = bytes.withUnsafeBytes { libssh2_channel_write_ex(channel, 0, $0.baseAddress, $0.count) }
+  if n > 0 {
+    bytes.removeFirst(n)
+    return true
+  }
+  return n == Int(LIBSSH2_ERROR_EAGAIN) || n == 0 ? false : nil
 }
 
 /// Watches stderr for sudo's prompt and Bulwark's marker; the password is sent at most once.
@@ -552,13 +560,7 @@ extension SSHSession {
         }
       }
       if !toChannel.isEmpty {
-        let n = toChannel.withUnsafeBytes { libssh2_channel_write_ex(channel, 0, $0.baseAddress, $0.count) }
-        if n > 0 {
-          toChannel.removeFirst(n)
-          progressed = true
-        } else if n < 0, n != Int(LIBSSH2_ERROR_EAGAIN) {
-          open = false
-        }
+        if let sent = writeSome(channel, &toChannel) { progressed = progressed || sent } else { open = false }
       }
       let eof = libssh2_channel_eof(channel) != 0
       lock.unlock()
