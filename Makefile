@@ -2,7 +2,7 @@
 # Run as root on Debian 12. Targets install what they need and are safe to run twice.
 
 SWIFT      ?= swift
-APT_PKGS   := libssh2-1-dev libyaml-dev pkg-config openssh-client openssh-server sudo python3 coreutils
+APT_PKGS   := libssh2-1-dev libyaml-dev pkg-config openssh-client openssh-server sudo python3 coreutils procps passwd
 BIN        := .build/debug/bulwark
 
 .PHONY: all deps build test unit e2e demo bench-plan goldens clean
