@@ -50,7 +50,10 @@ extension Plan {
   }
 
   /// Stable, sorted-key JSON: the saved-plan format.
-  public func renderedJSON() throws -> String {
+  public func renderedJSON() throws -> String { PlanJSONWriter.write(self) }
+
+  /// The same document through Foundation's JSONEncoder; tests check the fast writer against it.
+  public func renderedJSONWithFoundation() throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"

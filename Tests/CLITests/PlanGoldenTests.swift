@@ -31,6 +31,12 @@ import Testing
     let p = try plan("hybrid", "bootstrap")
     let json = try p.renderedJSON()
     check(json, "hybrid-bootstrap.json")
+    // The fast writer and Foundation's encoder agree byte for byte, on every playbook.
+    #expect(json == (try p.renderedJSONWithFoundation()))
+    for other in ["upgrade", "harden", "drift"] {
+      let q = try plan("hybrid", other)
+      #expect(try q.renderedJSON() == q.renderedJSONWithFoundation())
+    }
     // The saved form reads back to the same plan.
     let again = try Plan.fromJSON(Data(json.utf8))
     #expect(try again.renderedJSON() == json)
