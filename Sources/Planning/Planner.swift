@@ -72,29 +72,49 @@ public struct Planner: Sendable {
       var phaseEnds: [String] = []
       var previousBatchEnds: [String] = []
       var position = 0
+      var specs = phase.steps
+      if phase.ordering == .quorumSafe, let gate = phase.gate { specs.append(gate) }
+      // Pass 2a: resolve each entry's kind and, when it has no `{{ }}`, check its parameters once
+      // for the whole phase; templated entries are checked per host, with that host's values.
+      var resolved: [(spec: StepSpec, kind: any StepKind, fixed: Params?)] = []
+      for spec in specs {
+        guard let kind = kinds[spec.kind] else {
+          if !hosts.isEmpty {
+            let p = spec.path + ".kind"
+            diagnostics.append(.error("unknown-step-kind", "unknown step kind \"\(spec.kind)\"",
+              at: playbook.location(p), path: p, hint: suggestion(for: spec.kind, in: kinds.keys.sorted())))
+          }
+          continue
+        }
+        if Template.isTemplated(spec.params) {
+          resolved.append((spec, kind, nil))
+          continue
+        }
+        var problems: [Diagnostic] = []
+        guard let params = checker.check(spec, kind: kind, variables: [:], into: &problems) else {
+          if !hosts.isEmpty { diagnostics += problems }
+          continue
+        }
+        resolved.append((spec, kind, params))
+      }
       for (batchNumber, batch) in batches.enumerated().map({ ($0 + 1, $1) }) {
         var batchEnds: [String] = []
         for host in batch {
           defer { position += 1 }
-          // Pass 2: expand the host's steps, plus its gate in quorum-safe phases.
-          var specs = phase.steps
-          if phase.ordering == .quorumSafe, let gate = phase.gate { specs.append(gate) }
+          // Pass 2b: expand the host's steps, plus its gate in quorum-safe phases.
           var drafts: [(kind: String, draft: StepDraft)] = []
-          let variables = Template.variables(inv, host)
-          for spec in specs {
-            guard let kind = kinds[spec.kind] else {
-              if position == 0 {
-                let p = spec.path + ".kind"
-                diagnostics.append(.error("unknown-step-kind", "unknown step kind \"\(spec.kind)\"",
-                  at: playbook.location(p), path: p, hint: suggestion(for: spec.kind, in: kinds.keys.sorted())))
+          for (spec, kind, fixed) in resolved {
+            var params: Params
+            if let fixed {
+              params = fixed
+            } else {
+              var paramProblems: [Diagnostic] = []
+              guard let checked = checker.check(spec, kind: kind, variables: Template.variables(inv, host), into: &paramProblems)
+              else {
+                if position == 0 { diagnostics += paramProblems }
+                continue
               }
-              continue
-            }
-            var paramProblems: [Diagnostic] = []
-            guard let params = checker.check(spec, kind: kind, variables: variables, into: &paramProblems)
-            else {
-              if position == 0 { diagnostics += paramProblems }
-              continue
+              params = checked
             }
             let context = ExpansionContext(
               inventory: inv, host: host, phase: phase, hostsInOrder: hosts, position: position, params: params,

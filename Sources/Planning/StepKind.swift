@@ -149,6 +149,18 @@ enum Template {
     ]
   }
 
+  /// Whether any string in the parameters uses `{{ }}`.
+  static func isTemplated(_ params: [String: ParamValue]) -> Bool {
+    func check(_ v: ParamValue) -> Bool {
+      switch v {
+      case .string(let s): s.contains("{{")
+      case .list(let l): l.contains(where: check)
+      case .map(let m): m.values.contains(where: check)
+      }
+    }
+    return params.values.contains(where: check)
+  }
+
   static func substitute(_ value: ParamValue, _ vars: [String: String]) -> Result<ParamValue, UnknownVariable> {
     switch value {
     case .string(let s):
