@@ -30,9 +30,9 @@ struct ApplyCommand: AsyncParsableCommand {
   var yes = false
 
   func run() async throws {
-    let (inv, fleet) = try options.connect()
+    let (inv, diagnostics, fleet) = try options.connect()
     // A strict policy with a host nobody has vouched for is a warning at validate, an error here.
-    let unknown = LoadedInventory.load(path: options.inventory.inventory).diagnostics.filter { $0.code == "host-key-unknown" }
+    let unknown = diagnostics.filter { $0.code == "host-key-unknown" }
     if !unknown.isEmpty {
       for d in unknown { Console.err(Diagnostic(.error, code: d.code, d.message, at: d.location, path: d.path, hint: d.hint).rendered + "\n") }
       throw BulwarkExit.invalidInput
@@ -63,21 +63,19 @@ struct ApplyCommand: AsyncParsableCommand {
       logger: Logger(label: "bulwark.apply"))
     let report = await withInterruptCancellation {
       await executor.run(plan, mode: .apply) { event in
-        guard case .finished(let step, let host, let outcome) = event, !host.isEmpty else { return }
+        guard case .finished(let step, _, let outcome) = event else { return }
         Console.out(Self.line(step, outcome) + "\n")
       }
     }
     let failed = report.failures.count
     Console.out(
-      "\nApplied: \(report.changedCount) changed, \(report.satisfiedCount - barrierCount(plan)) unchanged, \(failed) failed, \(report.skippedCount) skipped.\n"
+      "\nApplied: \(report.changedCount) changed, \(report.satisfiedCount) unchanged, \(failed) failed, \(report.skippedCount) skipped.\n"
     )
     if !report.succeeded {
       for f in report.failures { Console.err("error: \(f.step): \(f.message)\n") }
       throw BulwarkExit.failure
     }
   }
-
-  func barrierCount(_ plan: Plan) -> Int { plan.steps.filter { $0.operation == .barrier }.count }
 
   static func line(_ step: String, _ outcome: StepOutcome) -> String {
     switch outcome {

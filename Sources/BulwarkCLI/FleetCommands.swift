@@ -13,7 +13,7 @@ struct ConnectionOptions: ParsableArguments {
   var concurrency: Int?
 
   /// Loads the inventory (refusing invalid ones) and builds the SSH transport for all its hosts.
-  func connect(forceBecome: Bool = false) throws -> (Inventory, Fleet) {
+  func connect(forceBecome: Bool = false) throws -> (Inventory, [Diagnostic], Fleet) {
     inventory.bootstrapLogging()
     let loaded = LoadedInventory.load(path: inventory.inventory)
     if loaded.diagnostics.hasErrors || loaded.inventory == nil {
@@ -26,7 +26,7 @@ struct ConnectionOptions: ParsableArguments {
     askForPassphraseIfNeeded(configs.values.flatMap(\.keyFiles))
     if forceBecome { for id in configs.keys { configs[id]!.become = true } }
     let transport = SSHTransport(hosts: configs, threads: bound)
-    return (inv, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
+    return (inv, loaded.diagnostics, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
   }
 }
 
@@ -38,7 +38,7 @@ struct FleetOptions: ParsableArguments {
   var limit: [String] = []
 
   func fleet(forceBecome: Bool = false) throws -> (Inventory, [ClusterHost], Fleet) {
-    let (inv, fleet) = try connection.connect(forceBecome: forceBecome)
+    let (inv, _, fleet) = try connection.connect(forceBecome: forceBecome)
     return (inv, try HostLimit(limit).select(inv), fleet)
   }
 }

@@ -23,6 +23,7 @@ public enum ExecutionEvent: Sendable {
   case finished(step: String, host: HostID, outcome: StepOutcome)
 }
 
+/// Outcomes of the steps that touch hosts. Barrier join points are not steps to report.
 public struct ExecutionReport: Sendable {
   public var outcomes: [String: StepOutcome]
   /// Step ids in the order they finished.
@@ -93,8 +94,13 @@ public struct Executor: Sendable {
     var connections: [HostID: any RemoteHost] = [:]
     var unreachable: [HostID: String] = [:]
 
+    var joinPoints = Set<String>()
     func finish(_ i: Int, _ outcome: StepOutcome) {
       outcomes[steps[i].id] = outcome
+      if steps[i].operation == .barrier {
+        joinPoints.insert(steps[i].id)
+        return
+      }
       order.append(steps[i].id)
       onEvent(.finished(step: steps[i].id, host: steps[i].host, outcome: outcome))
     }
@@ -175,7 +181,7 @@ public struct Executor: Sendable {
     // Anything left (cancelled before it could start) is skipped.
     for (i, s) in steps.enumerated() where outcomes[s.id] == nil { finish(i, .skipped(rootCause: "cancelled")) }
     for c in connections.values { await c.close() }
-    return ExecutionReport(outcomes: outcomes, order: order)
+    return ExecutionReport(outcomes: outcomes.filter { !joinPoints.contains($0.key) }, order: order)
   }
 
   static func execute(_ step: any Step, on host: any RemoteHost, mode: Mode) async -> StepOutcome {

@@ -386,7 +386,7 @@ private struct Decoder {
               "invalid-value", "\"\(e)\" is not a date", at: w.value("expires")!, path: w.path("expires"),
               hint: "write YYYY-MM-DD")
           }
-          if let r = reason, r.trimmingSpaces().isEmpty {
+          if let r = reason, r.allSatisfy(\.isWhitespace) {
             reader.error("missing-field", "a waiver needs a reason", at: w.value("reason")!, path: w.path("reason"))
           }
           guard let id, let reason else { return nil }
@@ -420,8 +420,5 @@ func isISODate(_ s: String) -> Bool {
 extension String {
   func trimmingBrackets() -> String {
     hasPrefix("[") && hasSuffix("]") ? String(dropFirst().dropLast()) : self
-  }
-  func trimmingSpaces() -> String {
-    String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
   }
 }

@@ -3,37 +3,29 @@ import Remote
 import Support
 
 /// Runs commands on this machine. Used by tests, and as the reference implementation of `RemoteHost`.
-/// `root` confines file paths to a directory (a fake filesystem root) when set.
 public struct LocalTransport: Transport {
-  public var root: String?
-  public init(root: String? = nil) { self.root = root }
+  public init() {}
 
   public func connect(to endpoint: HostEndpoint) async throws -> any RemoteHost {
-    LocalHost(id: endpoint.id, root: root)
+    LocalHost(id: endpoint.id)
   }
 }
 
 public struct LocalHost: RemoteHost {
   public let id: HostID
-  public let root: String?
 
-  public init(id: HostID, root: String? = nil) {
-    self.id = id
-    self.root = root
-  }
-
-  func resolve(_ path: String) -> String { root.map { $0 + path } ?? path }
+  public init(id: HostID) { self.id = id }
 
   public func run(_ command: RemoteCommand) async throws -> CommandResult {
     try await runProcess(command.argv, stdin: command.stdin, timeoutSeconds: command.timeoutSeconds)
   }
 
   public func readFile(_ path: String) async throws -> [UInt8]? {
-    FileManager.default.contents(atPath: resolve(path)).map { [UInt8]($0) }
+    FileManager.default.contents(atPath: path).map { [UInt8]($0) }
   }
 
   public func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
-    let target = resolve(path)
+    let target = path
     let temp = target + ".bulwark-tmp"
     guard FileManager.default.createFile(atPath: temp, contents: Data(contents)) else {
       throw RemoteError(.transferFailure, host: id, "cannot write \(temp)")
@@ -58,7 +50,6 @@ public struct LocalHost: RemoteHost {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = argv
-    if let root { process.environment = ProcessInfo.processInfo.environment.merging(["BULWARK_ROOT": root]) { $1 } }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err

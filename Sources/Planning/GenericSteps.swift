@@ -1,3 +1,4 @@
+import Foundation
 import Remote
 import Support
 
@@ -8,13 +9,13 @@ struct FileStep: Step {
   let path: String, content: [UInt8], mode: UInt32, owner: String, group: String
 
   func check(on remote: any RemoteHost) async throws -> CheckResult {
-    guard let current = try await remote.readFile(path) else { return .needsChange(Change(.create, "\(path) is absent")) }
+    guard let (s, current) = try await remote.statusAndContent(path, content: true) else {
+      return .needsChange(Change(.create, "\(path) is absent"))
+    }
     var diffs: [String] = []
     if current != content { diffs.append("content differs") }
-    if let s = try await remote.status(path) {
-      if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
-      if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
-    }
+    if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
+    if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
     return diffs.isEmpty ? .satisfied("\(path) is up to date") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
 
@@ -37,9 +38,8 @@ struct DirectoryStep: Step {
   }
 
   func apply(on remote: any RemoteHost) async throws {
-    _ = try await remote.mustRun(["mkdir", "-p", path], "create \(path)")
-    _ = try await remote.mustRun(["chmod", modeString(mode), path], "set mode of \(path)")
-    _ = try await remote.mustRun(["chown", "\(owner):\(group)", path], "set owner of \(path)")
+    let script = "mkdir -p -- \"$1\" && chmod \"$2\" -- \"$1\" && chown \"$3\" -- \"$1\""
+    _ = try await remote.mustRun(["sh", "-c", script, "sh", path, modeString(mode), "\(owner):\(group)"], "create \(path)")
   }
 }
 
@@ -92,9 +92,9 @@ struct SystemdUnitStep: Step {
   func check(on remote: any RemoteHost) async throws -> CheckResult {
     var diffs: [String] = []
     if try await remote.readFile(path) != Array(content.utf8) { diffs.append("unit file differs") }
-    let e = try await remote.run(RemoteCommand(["systemctl", "is-enabled", name])).stdoutText.trimmed
+    let e = try await remote.run(RemoteCommand(["systemctl", "is-enabled", name])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     if (e == "enabled") != enabled { diffs.append("\(e.isEmpty ? "unknown" : e) -> \(enabled ? "enabled" : "disabled")") }
-    let a = try await remote.run(RemoteCommand(["systemctl", "is-active", name])).stdoutText.trimmed
+    let a = try await remote.run(RemoteCommand(["systemctl", "is-active", name])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     if (a == "active") != running { diffs.append("\(a.isEmpty ? "unknown" : a) -> \(running ? "active" : "inactive")") }
     return diffs.isEmpty ? .satisfied("\(name) is in the desired state") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
@@ -149,8 +149,4 @@ struct BarrierStep: Step {
   let id: String, host: HostID, summary: String
   func check(on remote: any RemoteHost) async throws -> CheckResult { .satisfied("barrier") }
   func apply(on remote: any RemoteHost) async throws {}
-}
-
-extension String {
-  var trimmed: String { String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
 }

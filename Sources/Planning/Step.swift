@@ -61,13 +61,23 @@ extension RemoteHost {
 
   /// Mode, owner and group, or nil when the path is absent.
   func status(_ path: String) async throws -> FileStatus? {
-    let result = try await run(RemoteCommand(["stat", "-c", "%a %U %G %s %F", path]))
+    try await statusAndContent(path, content: false)?.status
+  }
+
+  /// Status and, for `content: true`, the bytes, in one round trip: a `stat` line, then the file.
+  func statusAndContent(_ path: String, content: Bool) async throws -> (status: FileStatus, bytes: [UInt8])? {
+    let script = "stat -c '%a %U %G %s %F' -- \"$1\" || exit 3; [ \"$2\" = no ] || exec cat -- \"$1\""
+    let result = try await run(RemoteCommand(["sh", "-c", script, "sh", path, content ? "yes" : "no"]))
     guard result.succeeded else { return nil }
-    let f = result.stdoutText.split(separator: " ", maxSplits: 4).map(String.init)
+    guard let newline = result.stdout.firstIndex(of: UInt8(ascii: "\n")) else {
+      throw StepError(.unexpectedOutput, "cannot parse stat output for \(path): \(result.stdoutText)")
+    }
+    let f = String(decoding: result.stdout[..<newline], as: UTF8.self).split(separator: " ", maxSplits: 4).map(String.init)
     guard f.count == 5, let mode = UInt32(f[0], radix: 8), let size = Int(f[3]) else {
       throw StepError(.unexpectedOutput, "cannot parse stat output for \(path): \(result.stdoutText)")
     }
-    return FileStatus(mode: mode, owner: f[1], group: f[2], size: size, isDirectory: f[4].hasPrefix("directory"))
+    let status = FileStatus(mode: mode, owner: f[1], group: f[2], size: size, isDirectory: f[4].hasPrefix("directory"))
+    return (status, Array(result.stdout[(newline + 1)...]))
   }
 }
 

@@ -26,6 +26,21 @@ public final class FakeTransport: Transport, @unchecked Sendable {
   /// The most hosts that had an operation in flight at the same moment.
   public var peakConcurrentHosts: Int { locked { maxActive } }
 
+  /// Answers the steps' one-round-trip file probe (`sh -c 'stat …; cat …' sh PATH yes|no`) from
+  /// this fake's files, reporting them with the given mode and owner; absent files exit 3.
+  public func emulateFileProbe(mode: String, owner: String = "root", group: String = "root", directories: Bool = false) {
+    respond { [unowned self] host, c in
+      guard c.argv.count == 6, c.argv[0] == "sh", c.argv[2].hasPrefix("stat -c") else { return nil }
+      let path = c.argv[4]
+      if directories {
+        return CommandResult(exitStatus: 0, stdout: Array("\(mode) \(owner) \(group) 4096 directory\n".utf8))
+      }
+      guard let bytes = self.file(host, path) else { return CommandResult(exitStatus: 3) }
+      let head = Array("\(mode) \(owner) \(group) \(bytes.count) regular file\n".utf8)
+      return CommandResult(exitStatus: 0, stdout: c.argv[5] == "yes" ? head + bytes : head)
+    }
+  }
+
   public func connect(to endpoint: HostEndpoint) async throws -> any RemoteHost {
     if locked({ unreachable.contains(endpoint.id) }) {
       throw RemoteError(.connectionRefused, host: endpoint.id, "connection refused by \(endpoint.address):\(endpoint.port)")

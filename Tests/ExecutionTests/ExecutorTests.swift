@@ -45,7 +45,7 @@ final class EventLog: @unchecked Sendable {
       step("a", "h1", .file(path: "/a", content: "A", mode: 0o644, owner: "root", group: "root")),
       step("b", "h2", deps: ["a"], .file(path: "/b", content: "B", mode: 0o644, owner: "root", group: "root")),
     ])
-    fake.respond { _, c in c.argv.first == "stat" ? CommandResult(exitStatus: 0, stdout: Array("644 root root 1 regular file\n".utf8)) : nil }
+    fake.emulateFileProbe(mode: "644")
     let events = EventLog()
     let report = await executor(fake).run(p, mode: .apply, onEvent: events.add)
     #expect(report.succeeded)
@@ -113,12 +113,30 @@ final class EventLog: @unchecked Sendable {
       step("d2", "down", .directory(path: "/y", mode: 0o755, owner: "root", group: "root")),
       step("u1", "up", .directory(path: "/x", mode: 0o755, owner: "root", group: "root")),
     ])
-    fake.respond { _, c in c.argv.first == "stat" ? CommandResult(exitStatus: 0, stdout: Array("755 root root 4096 directory\n".utf8)) : nil }
+    fake.emulateFileProbe(mode: "755", directories: true)
     let report = await executor(fake).run(p, mode: .apply)
     #expect(report.failures.map(\.step) == ["d1"])
     #expect(report.failures.first?.message.contains("connection-refused") == true)
     #expect(report.outcomes["d2"] == .skipped(rootCause: "d1"))
     #expect(report.outcomes["u1"] == .satisfied("/x exists"))
+  }
+
+  @Test func barriersJoinWithoutBeingReportedOrTouchingAHost() async {
+    let fake = FakeTransport()
+    fake.respond { _, c in c.argv == ["false"] ? CommandResult(exitStatus: 1) : nil }
+    let p = plan([
+      step("a", "h1", .command(argv: ["true"], unless: ["false"])),
+      step("b", "h2", .command(argv: ["true"], unless: ["false"])),
+      PlannedStep(id: "join", phase: "p", host: "", kind: "barrier", summary: "wait", action: .noop,
+        dependsOn: ["a", "b"], operation: .barrier),
+      step("c", "h3", deps: ["join"], .command(argv: ["true"], unless: ["true"])),
+    ])
+    let events = EventLog()
+    let report = await executor(fake).run(p, mode: .checkOnly, onEvent: events.add)
+    #expect(report.outcomes.keys.sorted() == ["a", "b", "c"])
+    #expect(report.outcomes["c"] == .satisfied("`true` succeeded"))
+    #expect(!events.all.contains { $0.contains("join") })
+    #expect(!fake.operations.contains { $0.hasPrefix(": ") }, "a barrier opens no connection")
   }
 
   @Test func pendingStepsRefuseToRun() async {
@@ -128,9 +146,11 @@ final class EventLog: @unchecked Sendable {
 
   @Test func checkOnlyNeverApplies() async {
     let fake = FakeTransport()
+    fake.emulateFileProbe(mode: "600")
     let report = await executor(fake).run(
       plan([step("f", "h", .file(path: "/f", content: "x", mode: 0o600, owner: "root", group: "root"))]), mode: .checkOnly)
     #expect(report.needsChangeCount == 1)
+    #expect(report.outcomes["f"] == .needsChange(Change(.create, "/f is absent")))
     #expect(!fake.operations.contains { $0.contains("write") })
   }
 }
