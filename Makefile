@@ -2,10 +2,11 @@
 # Run as root on Debian 12. Targets install what they need and are safe to run twice.
 
 SWIFT      ?= swift
-APT_PKGS   := libssh2-1-dev libyaml-dev pkg-config openssh-client openssh-server sudo python3 coreutils procps passwd
+APT_PKGS   := libssh2-1-dev libyaml-dev pkg-config openssh-client openssh-server sudo python3 coreutils procps passwd \
+              iproute2 util-linux systemd-container debootstrap
 BIN        := .build/debug/bulwark
 
-.PHONY: all deps build test unit e2e demo bench-plan goldens clean
+.PHONY: all deps build artifacts test unit e2e demo bench-plan goldens clean
 
 all: build
 
@@ -21,8 +22,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Every test: unit, medium and golden tests under swift test, then the CLI end-to-end runner.
-test: deps
+# The local artifact cache (cache/artifacts): etcd 3.4.23 from Debian, 3.5.0 and 3.5.1 from PyPI,
+# each file recorded in SHA256SUMS. A second run only verifies the checksums.
+artifacts: build
+	$(BIN) lab artifacts
+
+# Every test: unit, medium and golden tests under swift test, then the end-to-end runner, which
+# also brings up lab hosts (the first run builds the lab's Debian rootfs, about a minute).
+test: deps artifacts
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	bash Tests/e2e/run.sh $(BIN)
@@ -30,14 +37,21 @@ test: deps
 unit: deps
 	$(SWIFT) test
 
-e2e: build
+e2e: build artifacts
 	bash Tests/e2e/run.sh $(BIN)
 
-# The main job. Until the lab and etcd land, it validates and plans the hybrid sample.
-demo: build
-	$(BIN) validate -i inventories/hybrid.yaml
-	$(BIN) plan -i inventories/hybrid.yaml || [ $$? -eq 2 ]
-	$(BIN) plan -i inventories/hybrid.yaml --playbook upgrade || [ $$? -eq 2 ]
+# A 3-host lab, checked and planned; it is left running. Bootstrap joins once etcd lands.
+LAB_INV := .bulwark/lab/lab.yaml
+demo: build artifacts
+	$(BIN) lab up 3
+	$(BIN) validate -i $(LAB_INV)
+	$(BIN) ping -i $(LAB_INV)
+	$(BIN) plan -i $(LAB_INV) || [ $$? -eq 2 ]
+	$(BIN) lab status
+	@echo
+	@echo "The lab is still running. Get in:  $(BIN) lab ssh lab1"
+	@echo "Use it:      $(BIN) exec -i $(LAB_INV) -- uptime"
+	@echo "Tear down:   $(BIN) lab down"
 
 # Not a test: times validate + plan on 1,000 / 5,000 / 10,000 generated hosts.
 bench-plan: deps

@@ -51,7 +51,7 @@ let package = Package(
       "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
-    ], swiftSettings: strict),
+    ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
     .executableTarget(name: "bulwark", dependencies: ["BulwarkCLI"], swiftSettings: strict),
     /** Fakes and golden-file helpers for tests. */
     .target(name: "TestSupport", dependencies: ["Remote", "Support"], swiftSettings: strict),

