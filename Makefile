@@ -6,7 +6,7 @@ APT_PKGS   := libssh2-1-dev libyaml-dev pkg-config openssh-client openssh-server
               iproute2 util-linux systemd-container debootstrap
 BIN        := .build/debug/bulwark
 
-.PHONY: all deps build artifacts test unit e2e demo bench-plan goldens clean
+.PHONY: all deps build artifacts test unit e2e demo bench-plan bench-lab goldens clean
 
 all: build
 
@@ -56,6 +56,10 @@ demo: build artifacts
 # Not a test: times validate + plan on 1,000 / 5,000 / 10,000 generated hosts.
 bench-plan: deps
 	bash bench/plan-scale/run.sh
+
+# Not a test: times lab up/down at 3 and 50 hosts and a cold rootfs build; memory per host.
+bench-lab: deps
+	bash bench/lab/run.sh --rootfs
 
 # Rewrites golden files from the current output; review the diff before committing.
 goldens: deps
