@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
   ],
   targets: [
     /** libyaml's event API, for a linear safety pre-pass before Yams composes a document. */
@@ -40,15 +41,23 @@ let package = Package(
     .target(name: "SSH", dependencies: [
       "CLibSSH2", "Remote", "Support", "KnownHosts", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
+    /** The cluster's certificate authorities and leaf certificates, kept in the local state dir. */
+    .target(name: "PKI", dependencies: [
+      .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
     /** Playbooks, steps, planner passes and plan rendering. Pure: never touches a host. */
-    .target(name: "Planning", dependencies: ["Support", "SafeYAML", "Inventory", "Remote"], swiftSettings: strict),
+    .target(name: "Planning", dependencies: [
+      "Support", "SafeYAML", "Inventory", "Remote", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
+    /** etcd: members' layout, unit flags, certificates, artifacts, and the step kinds that build a cluster. */
+    .target(name: "Etcd", dependencies: ["Support", "Inventory", "PKI", "Planning"], swiftSettings: strict),
     /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
     .target(name: "Execution", dependencies: [
       "Support", "Planning", "Remote", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),

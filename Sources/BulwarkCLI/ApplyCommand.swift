@@ -42,8 +42,19 @@ struct ApplyCommand: AsyncParsableCommand {
       Console.err("error: no playbook \"\(playbook)\" (looked in \(locator.searchPath.joined(separator: ", ")))\n")
       throw BulwarkExit.invalidInput
     }
+    let book: Playbook
+    switch PlaybookLoader().load(path: path) {
+    case .failure(let e):
+      Console.err(e.diagnostics.renderedReport() + "\n")
+      throw BulwarkExit.invalidInput
+    case .success(let b): book = b
+    }
+    let inputs = DomainInputs.gather(inv, inventoryPath: options.inventory.inventory,
+      stateDirectory: options.inventory.stateDirectory(cluster: inv.name), playbook: book, writePKI: true)
+    for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
+    if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
     let plan: Plan
-    switch PlaybookLoader().load(path: path).flatMap({ Planner().plan(inv, playbook: $0) }) {
+    switch Planner(kinds: inputs.kinds).plan(inv, playbook: book) {
     case .failure(let e):
       Console.err(e.diagnostics.renderedReport() + "\n")
       throw BulwarkExit.invalidInput

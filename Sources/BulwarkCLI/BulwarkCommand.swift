@@ -27,6 +27,13 @@ struct InventoryOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Show more detail (commands, debug logs).")
   var verbose = false
 
+  @Option(help: "The cluster's local state (PKI, snapshots); default: NAME.state next to the inventory.")
+  var stateDir: String?
+
+  func stateDirectory(cluster: String) -> String {
+    StateDirectory.path(inventoryPath: inventory, cluster: cluster, override: stateDir)
+  }
+
   func bootstrapLogging() {
     let level: Logger.Level = verbose ? .debug : .warning
     LoggingSystem.bootstrap { label in

@@ -54,8 +54,12 @@ struct PlanCommand: AsyncParsableCommand {
       throw BulwarkExit.invalidInput
     case .success(let b): book = b
     }
+    let inputs = DomainInputs.gather(inv, inventoryPath: options.inventory,
+      stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false)
+    for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
+    if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
     let plan: Plan
-    switch Planner().plan(inv, playbook: book) {
+    switch Planner(kinds: inputs.kinds).plan(inv, playbook: book) {
     case .failure(let e):
       Console.err(e.diagnostics.renderedReport() + "\n")
       throw BulwarkExit.invalidInput

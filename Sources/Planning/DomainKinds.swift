@@ -15,14 +15,13 @@ enum DomainKinds {
       "etcd systemd unit: client and peer TLS with client-cert auth, metrics on 127.0.0.1"
     },
     DescribedKind("etcd.member", .run) { c in
-      c.position == 0
-        ? "start etcd on \(c.host.name) as the first member of a new cluster"
-        : "add \(c.host.name) as member \(c.position + 1) of \(c.hostsInOrder.count) (member add, then start with --initial-cluster-state=existing)"
+      "start etcd on \(c.host.name) as member \(c.position + 1) of the initial cluster of \(c.hostsInOrder.count)"
     },
-    DescribedKind("etcd.health-gate", .check, parameters: [.string("members", default: "all")]) { c in
-      // While bootstrapping the cluster grows one member at a time; otherwise every member exists.
-      let n = c.params.string("members") == "growing" ? c.position + 1 : c.hostsInOrder.count
-      return "health gate: \(n) of \(n) members healthy (quorum \(n / 2 + 1)) before the next member"
+    // A gate after each host of a quorum-safe phase, or once (from the first host) in a parallel one.
+    DescribedKind("etcd.health-gate", .check, parameters: [.string("members", default: "all"), .string("timeout", default: "120")],
+      applies: { $0.phase.ordering == .quorumSafe || $0.position == 0 }) { c in
+      let n = c.hostsInOrder.count
+      return "health gate: all \(n) members healthy (quorum \(n / 2 + 1)), revision advancing"
     },
     DescribedKind("etcd.snapshot", .run, firstHostOnly: true) { c in
       "snapshot etcd from \(c.host.name) into the state dir before any membership or binary change"

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Remote
 import Support
@@ -127,6 +128,81 @@ struct CommandStep: Step {
 
   func apply(on remote: any RemoteHost) async throws {
     _ = try await remote.mustRun(argv, "run \(argv.first ?? "")")
+  }
+}
+
+struct UploadStep: Step {
+  let id: String, host: HostID, summary: String
+  let source: String, path: String, sha256: String?, mode: UInt32, owner: String, group: String
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    // One round trip: mode, owner and group, then the digest.
+    let script = "stat -c '%a %U %G' -- \"$1\" || exit 3; sha256sum -- \"$1\""
+    let r = try await remote.run(RemoteCommand(["sh", "-c", script, "sh", path]))
+    guard r.succeeded else { return .needsChange(Change(.create, "\(path) is absent")) }
+    let lines = r.stdoutText.split(separator: "\n")
+    let f = lines.first?.split(separator: " ").map(String.init) ?? []
+    guard lines.count == 2, f.count == 3, let current = UInt32(f[0], radix: 8) else {
+      throw StepError(.unexpectedOutput, "cannot parse stat and sha256sum output for \(path): \(r.stdoutText)")
+    }
+    let digest = lines[1].split(separator: " ").first.map(String.init) ?? ""
+    var diffs: [String] = []
+    if digest != (try expectedDigest()) { diffs.append("sha256 \(digest.prefix(12))… differs") }
+    if current != mode { diffs.append("mode \(modeString(current)) -> \(modeString(mode))") }
+    if f[1] != owner || f[2] != group { diffs.append("owner \(f[1]):\(f[2]) -> \(owner):\(group)") }
+    return diffs.isEmpty ? .satisfied("\(path) is up to date") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    // The local file must still be the one the plan names: an artifact is never uploaded unverified.
+    let expected = try expectedDigest()
+    let actual = try LocalDigest.sha256(ofFile: source)
+    guard actual == expected else {
+      throw StepError(.localFile, "\(source) has sha256 \(actual), but \(expected) was expected; refusing to upload it")
+    }
+    try await remote.uploadFile(source, to: path, mode: mode, owner: owner, group: group)
+  }
+
+  private func expectedDigest() throws -> String {
+    if let sha256 { return sha256 }
+    throw StepError(.localFile, "no sha256 is known for \(source) (absent when planned); plan again")
+  }
+}
+
+/// Polls a read-only command until it succeeds: health gates.
+struct WaitStep: Step {
+  let id: String, host: HostID, summary: String
+  let argv: [String], timeout: Duration
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    let r = try await remote.run(RemoteCommand(argv))
+    return r.succeeded
+      ? .satisfied(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
+      : .needsChange(Change(.check, "not yet: \(r.stderrTail.isEmpty ? r.stdoutText : r.stderrTail)"))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    var last = CommandResult(exitStatus: 1, stdout: [], stderr: [])
+    while clock.now < deadline {
+      last = try await remote.run(RemoteCommand(argv))
+      if last.succeeded { return }
+      try await Task.sleep(for: .seconds(1))
+    }
+    let output = last.stderrTail.isEmpty ? last.stdoutText : last.stderrTail
+    throw StepError(.timedOut, "still failing after \(timeout): \(output.trimmingCharacters(in: .whitespacesAndNewlines))")
+  }
+}
+
+/// The sha256 of a local file, read in 1 MiB chunks.
+enum LocalDigest {
+  static func sha256(ofFile path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw StepError(.localFile, "cannot read \(path)") }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
   }
 }
 

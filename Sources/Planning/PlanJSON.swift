@@ -97,6 +97,24 @@ final class PlanJSONWriter {
             member("running") { literal(running ? "true" : "false") }
           }
         }
+      case let .upload(source, path, sha256, mode, owner, group):
+        member("upload") {
+          object {
+            member("group") { string(group) }
+            member("mode") { number(Int(mode)) }
+            member("owner") { string(owner) }
+            member("path") { string(path) }
+            if let sha256 { member("sha256") { string(sha256) } }
+            member("source") { string(source) }
+          }
+        }
+      case let .wait(argv, timeoutSeconds):
+        member("wait") {
+          object {
+            member("argv") { strings(argv) }
+            member("timeoutSeconds") { number(timeoutSeconds) }
+          }
+        }
       case let .user(name, home):
         member("user") {
           object {

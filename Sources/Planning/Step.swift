@@ -36,6 +36,8 @@ public struct StepError: Error, Sendable, CustomStringConvertible {
     public static let notImplemented = Code("not-implemented")
     public static let didNotConverge = Code("did-not-converge")
     public static let unexpectedOutput = Code("unexpected-output")
+    public static let localFile = Code("local-file")
+    public static let timedOut = Code("timed-out")
   }
   public var code: Code
   public var message: String
@@ -100,6 +102,11 @@ public enum StepFactory {
         enabled: enabled, running: running)
     case let .command(argv, unless):
       return CommandStep(id: base.id, host: base.host, summary: base.summary, argv: argv, unless: unless)
+    case let .upload(source, path, sha256, mode, owner, group):
+      return UploadStep(id: base.id, host: base.host, summary: base.summary, source: source, path: path, sha256: sha256,
+        mode: mode, owner: owner, group: group)
+    case let .wait(argv, timeoutSeconds):
+      return WaitStep(id: base.id, host: base.host, summary: base.summary, argv: argv, timeout: .seconds(timeoutSeconds))
     case .pending(let description):
       return PendingStep(id: base.id, host: base.host, summary: base.summary, description: description)
     case .barrier:

@@ -12,6 +12,11 @@ public enum StepOperation: Sendable, Hashable, Codable {
   case systemdUnit(name: String, content: String, enabled: Bool, running: Bool)
   /// A command guarded by an explicit check: the command runs only when `unless` exits non-zero.
   case command(argv: [String], unless: [String])
+  /// A local file (an artifact, a certificate) copied to the host. The plan carries its sha256, never
+  /// its bytes, so keys stay out of plans; nil means the file will exist only at apply time.
+  case upload(source: String, path: String, sha256: String?, mode: UInt32, owner: String, group: String)
+  /// Waits until `argv` exits 0 on the host, polling once a second, for at most `timeoutSeconds`.
+  case wait(argv: [String], timeoutSeconds: Int)
   /// A step whose implementation belongs to a later part of Bulwark; it plans but cannot run yet.
   case pending(description: String)
   /// A no-op join point on no host: many steps wait for one barrier instead of each waiting for many.

@@ -1,3 +1,4 @@
+import Foundation
 import Support
 
 /// Identifies a host by its inventory name.
@@ -76,7 +77,19 @@ public protocol RemoteHost: Sendable {
   func readFile(_ path: String) async throws -> [UInt8]?
   /// Atomic: a temporary file beside the target, then rename. Mode and owner are set before the rename.
   func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws
+  /// Copies a local file (of any size) to `path`, atomically, like `writeFile`.
+  func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws
   func close() async
+}
+
+extension RemoteHost {
+  /// For transports without streaming: reads the file into memory and writes it.
+  public func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
+    guard let data = FileManager.default.contents(atPath: localPath) else {
+      throw RemoteError(.transferFailure, host: id, "cannot read \(localPath)")
+    }
+    try await writeFile(path, contents: Array(data), mode: mode, owner: owner, group: group)
+  }
 }
 
 /// Where to connect, resolved from the inventory.

@@ -60,16 +60,24 @@ import Testing
     check(try plan("single", "bootstrap").renderedText(), "single-bootstrap.txt")
   }
 
-  @Test func etcdMembersComeUpOneAtATimeAcrossSitesWithGates() throws {
+  @Test func bootstrapStartsEveryInitialMemberThenWaitsOnce() throws {
     let p = try plan("hybrid", "bootstrap")
-    let phase = try #require(p.phases.first { $0.name == "etcd-members" })
+    let members = try #require(p.phases.first { $0.name == "etcd-members" })
+    #expect(members.batches.count == 1 && members.batches[0].count == 5)
+    let gates = p.steps.filter { $0.phase == "etcd-health" && $0.operation != .barrier }
+    #expect(gates.map(\.id) == ["etcd-health/etcd-dc1-a/health-gate"])
+    #expect(gates.first?.action == .check)
+  }
+
+  @Test func upgradeTakesOneMemberAtATimeAcrossSitesWithGates() throws {
+    let p = try plan("hybrid", "upgrade")
+    let phase = try #require(p.phases.first { $0.name == "etcd-upgrade" })
     #expect(phase.batches == [["etcd-dc1-a"], ["etcd-dc2-a"], ["etcd-aws-a"], ["etcd-dc1-b"], ["etcd-dc2-b"]])
-    let second = try #require(p.step("etcd-members/etcd-dc2-a/member"))
-    #expect(second.dependsOn.contains("etcd-members/etcd-dc1-a/health-gate"))
-    #expect(second.dependsOn.contains("etcd-install/etcd-dc2-a/certs-2") || second.dependsOn.contains { $0.hasPrefix("etcd-install/etcd-dc2-a/") })
+    let second = try #require(p.step("etcd-upgrade/etcd-dc2-a/upgrade-member"))
+    #expect(second.dependsOn.contains("etcd-upgrade/etcd-dc1-a/health-gate"))
     for host in phase.batches.flatMap({ $0 }) {
-      let gate = try #require(p.step("etcd-members/\(host)/health-gate"))
-      #expect(gate.dependsOn == ["etcd-members/\(host)/member"])
+      let gate = try #require(p.step("etcd-upgrade/\(host)/health-gate"))
+      #expect(gate.dependsOn == ["etcd-upgrade/\(host)/upgrade-member"])
       #expect(gate.action == .check)
     }
   }

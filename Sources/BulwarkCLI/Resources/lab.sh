@@ -218,13 +218,11 @@ roles_of() {
 }
 
 artifact_lines() {
-  # The etcd binary from the artifact cache, with the sha256 recorded there.
-  local dir file sum
+  # etcd from the artifact cache; checksums come from its SHA256SUMS.
+  local dir
   dir=$(cd "$(dirname "$ARTIFACTS")" 2>/dev/null && pwd)/$(basename "$ARTIFACTS")
-  file=$dir/etcd/v$ETCD_VERSION/etcd
-  [ -f "$dir/SHA256SUMS" ] && [ -f "$file" ] || return 0
-  sum=$(awk -v f="etcd/v$ETCD_VERSION/etcd" '$2 == f {print $1}' "$dir/SHA256SUMS")
-  printf '  artifacts:\n    etcd:\n      file: %s\n      sha256: %s\n' "$file" "$sum"
+  [ -f "$dir/SHA256SUMS" ] || return 0
+  printf '  artifacts:\n    etcd:\n      file: %s/etcd/v{version}\n' "$dir"
 }
 
 write_inventory() {
@@ -385,6 +383,7 @@ cmd_down() {
   rm -rf "$STATE"
   if [ -n "$out" ]; then
     rm -f "$out/lab.yaml" "$out/known_hosts" "$out/id_ed25519" "$out/id_ed25519.pub"
+    rm -rf "${out:?}/$ID.state"   # the lab cluster's PKI and snapshots: gone with its hosts
     rmdir "$out" 2>/dev/null || true
   fi
   restore_limits

@@ -1,0 +1,57 @@
+import Inventory
+
+/// Where etcd lives on a member, and how members address each other. One place, so the unit, the
+/// steps and the health checks never disagree.
+public struct EtcdLayout: Sendable {
+  public static let pkiDirectory = "/etc/etcd/pki"
+  public static let dataDirectory = "/var/lib/etcd"
+  public static let unitName = "etcd.service"
+  public static let unitPath = "/etc/systemd/system/etcd.service"
+  public static let clientPort = 2379
+  public static let peerPort = 2380
+  public static let metricsURL = "http://127.0.0.1:2381"
+
+  public let version: Version
+  public let clusterName: String
+  /// The members, in inventory order.
+  public let members: [ClusterHost]
+
+  public init(_ inv: Inventory) {
+    version = inv.versions.etcd
+    clusterName = inv.name
+    members = inv.etcdMembers
+  }
+
+  public var binaryDirectory: String { "/opt/bulwark/etcd/v\(version)" }
+  public var etcd: String { "\(binaryDirectory)/etcd" }
+  public var etcdctl: String { "\(binaryDirectory)/etcdctl" }
+
+  public static func urlHost(_ host: ClusterHost) -> String {
+    if case .ip(let ip) = host.address, ip.description.contains(":") { return "[\(ip)]" }
+    return host.address.description
+  }
+  public static func clientURL(_ host: ClusterHost) -> String { "https://\(urlHost(host)):\(clientPort)" }
+  public static func peerURL(_ host: ClusterHost) -> String { "https://\(urlHost(host)):\(peerPort)" }
+
+  public var initialCluster: String { members.map { "\($0.name)=\(Self.peerURL($0))" }.joined(separator: ",") }
+  public var clientEndpoints: String { members.map(Self.clientURL).joined(separator: ",") }
+
+  /// Files in the PKI directory.
+  public enum PKIFile: String, CaseIterable, Sendable {
+    case ca = "ca.crt"
+    case serverCert = "server.crt", serverKey = "server.key"
+    case peerCert = "peer.crt", peerKey = "peer.key"
+    case healthcheckCert = "healthcheck-client.crt", healthcheckKey = "healthcheck-client.key"
+    public var path: String { "\(EtcdLayout.pkiDirectory)/\(rawValue)" }
+  }
+
+  /// etcdctl on a member, over TLS with the health-check client certificate. API v3 is explicit
+  /// because etcdctl 3.4 still needs it.
+  public func etcdctl(_ arguments: [String], endpoints: String? = nil) -> [String] {
+    [
+      "env", "ETCDCTL_API=3", etcdctl, "--endpoints=\(endpoints ?? clientEndpoints)",
+      "--cacert=\(PKIFile.ca.path)", "--cert=\(PKIFile.healthcheckCert.path)", "--key=\(PKIFile.healthcheckKey.path)",
+      "--dial-timeout=3s", "--command-timeout=5s",
+    ] + arguments
+  }
+}
