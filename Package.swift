@@ -50,7 +50,9 @@ let package = Package(
       "Support", "SafeYAML", "Inventory", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** etcd: members' layout, unit flags, certificates, artifacts, and the step kinds that build a cluster. */
-    .target(name: "Etcd", dependencies: ["Support", "Inventory", "PKI", "Planning"], swiftSettings: strict),
+    .target(name: "Etcd", dependencies: [
+      "Support", "Inventory", "PKI", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
     /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
     .target(name: "Execution", dependencies: [
       "Support", "Planning", "Remote", .product(name: "Logging", package: "swift-log"),

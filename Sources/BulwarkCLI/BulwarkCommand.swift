@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 
 public struct BulwarkCommand: AsyncParsableCommand {
   public static let version = "0.1.0"
@@ -13,11 +14,14 @@ public struct BulwarkCommand: AsyncParsableCommand {
       Shell completions: bulwark --generate-completion-script bash|zsh|fish
       """,
     version: version,
-    subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ExecCommand.self, PingCommand.self, LabCommand.self]
+    subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, UpgradeCommand.self, EtcdCommand.self, CertsCommand.self,
+      ExecCommand.self, PingCommand.self, LabCommand.self]
   )
 
   public init() {}
 }
+
+private let loggingStarted = Mutex(false)
 
 /// Options every command that reads an inventory shares.
 struct InventoryOptions: ParsableArguments {
@@ -34,7 +38,9 @@ struct InventoryOptions: ParsableArguments {
     StateDirectory.path(inventoryPath: inventory, cluster: cluster, override: stateDir)
   }
 
+  /// Once per process: commands that run others (etcd replace runs an apply) must not bootstrap twice.
   func bootstrapLogging() {
+    guard loggingStarted.withLock({ started in defer { started = true }; return !started }) else { return }
     let level: Logger.Level = verbose ? .debug : .warning
     LoggingSystem.bootstrap { label in
       var handler = StreamLogHandler.standardError(label: label)

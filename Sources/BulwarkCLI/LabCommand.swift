@@ -12,7 +12,7 @@ struct LabCommand: ParsableCommand {
       Each host is a systemd-nspawn container booted with systemd as PID 1, in its own network \
       namespace on a lab bridge with no route out, on a private overlay over a cached Debian rootfs.
       """,
-    subcommands: [Up.self, Down.self, Status.self, SSH.self, Artifacts.self, Rootfs.self]
+    subcommands: [Up.self, Down.self, Status.self, SSH.self, Stop.self, Start.self, Artifacts.self, Rootfs.self]
   )
 
   struct LabName: ParsableArguments {
@@ -63,6 +63,23 @@ struct LabCommand: ParsableCommand {
     var command: [String] = []
     @OptionGroup var lab: LabName
     func run() throws { try LabScript.exec(["ssh", host, "--name", lab.name] + command) }
+  }
+
+  struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Power a host off: every process of it killed (by PID), as in a crash. Its disk stays.")
+    @Argument(help: "The host, e.g. lab2.") var host: String
+    @OptionGroup var lab: LabName
+    func run() throws { try LabScript.exec(["stop", host, "--name", lab.name]) }
+  }
+
+  struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Boot a stopped host again; --fresh gives it a new, empty disk (a rebuilt machine, same SSH host keys).")
+    @Argument(help: "The host, e.g. lab2.") var host: String
+    @Flag(help: "Wipe the host's disk first.") var fresh = false
+    @OptionGroup var lab: LabName
+    func run() throws { try LabScript.exec(["start", host, "--name", lab.name] + (fresh ? ["--fresh"] : [])) }
   }
 
   struct Artifacts: ParsableCommand {

@@ -17,7 +17,10 @@ public struct LocalArtifact: Sendable, Hashable {
 /// serves every version). Checksums come from the entry's `sha256` (for `etcd`) or from a
 /// `SHA256SUMS` manifest in that directory or above it, as `bulwark lab artifacts` writes.
 public enum EtcdArtifacts {
-  public static let binaries = ["etcd", "etcdctl"]
+  /// etcdutl (offline snapshot restore) exists from 3.5 on.
+  public static func binaries(for version: Version) -> [String] {
+    version.minor >= 5 || version.major > 3 ? ["etcd", "etcdctl", "etcdutl"] : ["etcd", "etcdctl"]
+  }
 
   public static func resolve(_ inv: Inventory, inventoryDirectory: String) -> (files: [String: LocalArtifact], diagnostics: [Diagnostic]) {
     let path = "spec.artifacts.etcd"
@@ -40,7 +43,7 @@ public enum EtcdArtifacts {
     let manifest = Manifest.find(above: directory)
     var files: [String: LocalArtifact] = [:]
     var diagnostics: [Diagnostic] = []
-    for name in binaries {
+    for name in binaries(for: inv.versions.etcd) {
       let file = "\(directory)/\(name)"
       guard FileManager.default.isExecutableFile(atPath: file) else {
         diagnostics.append(.error("etcd-artifact-absent", "\(file) is missing or not executable", at: at, path: path + ".file"))

@@ -10,6 +10,10 @@ public struct EtcdLayout: Sendable {
   public static let clientPort = 2379
   public static let peerPort = 2380
   public static let metricsURL = "http://127.0.0.1:2381"
+  /// ETCD_INITIAL_CLUSTER and ETCD_INITIAL_CLUSTER_STATE, written when the member is created.
+  public static let initialClusterFile = "/etc/etcd/initial-cluster.env"
+  /// Where a member records the cluster revision just before an upgrade restarts it.
+  public static let revisionMark = "/var/lib/bulwark/etcd-revision-before-restart"
 
   public let version: Version
   public let clusterName: String

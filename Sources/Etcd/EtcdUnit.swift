@@ -19,8 +19,6 @@ public enum EtcdUnit {
       "--advertise-client-urls=\(client)",
       "--listen-peer-urls=\(peer)",
       "--initial-advertise-peer-urls=\(peer)",
-      "--initial-cluster=\(layout.initialCluster)",
-      "--initial-cluster-state=new",
       "--initial-cluster-token=\(layout.clusterName)-etcd",
       "--client-cert-auth=true",
       "--trusted-ca-file=\(F.ca.path)",
@@ -41,6 +39,8 @@ public enum EtcdUnit {
 
   /// Type=notify: systemd calls the member started once it serves, which for a new cluster means
   /// once it has quorum. Initial members are therefore started without waiting (see the member step).
+  /// The initial cluster (its members, new or existing) lives in an environment file written once,
+  /// when the member is created, so the unit itself never changes with membership.
   public static func render(for member: ClusterHost, in layout: EtcdLayout) -> String {
     let flags = flags(for: member, in: layout).map { "  \($0)" }.joined(separator: " \\\n")
     return """
@@ -55,6 +55,7 @@ public enum EtcdUnit {
       Type=notify
       User=etcd
       Group=etcd
+      EnvironmentFile=-\(EtcdLayout.initialClusterFile)
       ExecStart=\(layout.etcd) \\
       \(flags)
       Restart=on-failure

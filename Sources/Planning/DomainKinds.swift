@@ -18,12 +18,21 @@ enum DomainKinds {
       "start etcd on \(c.host.name) as member \(c.position + 1) of the initial cluster of \(c.hostsInOrder.count)"
     },
     // A gate after each host of a quorum-safe phase, or once (from the first host) in a parallel one.
-    DescribedKind("etcd.health-gate", .check, parameters: [.string("members", default: "all"), .string("timeout", default: "120")],
-      applies: { $0.phase.ordering == .quorumSafe || $0.position == 0 }) { c in
+    DescribedKind("etcd.health-gate", .check, parameters: [.string("when", default: "always"), .string("timeout", default: "120")],
+      // Without facts the hosts are taken as fresh: no member joins or leaves; upgrades are shown.
+      applies: { ["always", "upgrading"].contains($0.params.string("when")) && ($0.phase.ordering == .quorumSafe || $0.position == 0) }) { c in
       let n = c.hostsInOrder.count
       return "health gate: all \(n) members healthy (quorum \(n / 2 + 1)), revision advancing"
     },
-    DescribedKind("etcd.snapshot", .run, firstHostOnly: true) { c in
+    DescribedKind("etcd.join", .run, applies: { _ in false }) { c in
+      "add \(c.host.name) to the running cluster (member add, then start with --initial-cluster-state=existing)"
+    },
+    DescribedKind("etcd.remove", .delete, applies: { _ in false }) { _ in
+      "remove members the inventory no longer lists, keeping quorum"
+    },
+    DescribedKind("etcd.restore", .run, applies: { _ in false }) { _ in "restore a snapshot" },
+    DescribedKind("etcd.snapshot", .run, parameters: [.string("when", default: "changes")], firstHostOnly: true,
+      applies: { $0.params.string("when") != "membership" }) { c in
       "snapshot etcd from \(c.host.name) into the state dir before any membership or binary change"
     },
     DescribedKind("etcd.upgrade-member", .update) { c in

@@ -169,6 +169,39 @@ struct UploadStep: Step {
   }
 }
 
+/// Brings a file made on the host (a snapshot) to the controller.
+struct FetchStep: Step {
+  let id: String, host: HostID, summary: String
+  let argv: [String], remotePath: String, localPath: String
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    FileManager.default.fileExists(atPath: localPath)
+      ? .satisfied("\(localPath) exists") : .needsChange(Change(.run, "\(localPath) is not taken yet"))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    _ = try await remote.mustRun(argv, "make \(remotePath)")
+    guard let bytes = try await remote.readFile(remotePath) else {
+      throw StepError(.unexpectedOutput, "\(remotePath) is missing after `\(argv.first ?? "")` succeeded")
+    }
+    let directory = (localPath as NSString).deletingLastPathComponent
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
+      let temporary = localPath + ".partial"
+      guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+        throw StepError(.localFile, "cannot write \(temporary)")
+      }
+      try FileManager.default.moveItem(atPath: temporary, toPath: localPath)
+    } catch let e as StepError {
+      throw e
+    } catch {
+      throw StepError(.localFile, "cannot store \(localPath): \(error.localizedDescription)")
+    }
+    _ = try await remote.mustRun(["rm", "-f", "--", remotePath], "remove \(remotePath)")
+  }
+}
+
 /// Polls a read-only command until it succeeds: health gates.
 struct WaitStep: Step {
   let id: String, host: HostID, summary: String
@@ -178,7 +211,7 @@ struct WaitStep: Step {
     let r = try await remote.run(RemoteCommand(argv))
     return r.succeeded
       ? .satisfied(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
-      : .needsChange(Change(.check, "not yet: \(r.stderrTail.isEmpty ? r.stdoutText : r.stderrTail)"))
+      : .needsChange(Change(.check, "not yet: \(Self.lastLine(r.stderrTail.isEmpty ? r.stdoutText : r.stderrTail))"))
   }
 
   func apply(on remote: any RemoteHost) async throws {
@@ -193,11 +226,17 @@ struct WaitStep: Step {
     let output = last.stderrTail.isEmpty ? last.stdoutText : last.stderrTail
     throw StepError(.timedOut, "still failing after \(timeout): \(output.trimmingCharacters(in: .whitespacesAndNewlines))")
   }
+
+  /// The last non-empty line, at most 200 characters: enough to say why, short enough for a plan line.
+  static func lastLine(_ text: String) -> String {
+    let line = text.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) } ?? ""
+    return line.count > 200 ? String(line.prefix(200)) + "…" : String(line)
+  }
 }
 
 /// The sha256 of a local file, read in 1 MiB chunks.
-enum LocalDigest {
-  static func sha256(ofFile path: String) throws -> String {
+public enum LocalDigest {
+  public static func sha256(ofFile path: String) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw StepError(.localFile, "cannot read \(path)") }
     defer { try? handle.close() }
     var hasher = SHA256()

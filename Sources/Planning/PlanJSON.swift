@@ -67,6 +67,14 @@ final class PlanJSONWriter {
             member("path") { string(path) }
           }
         }
+      case let .fetch(argv, remotePath, localPath):
+        member("fetch") {
+          object {
+            member("argv") { strings(argv) }
+            member("localPath") { string(localPath) }
+            member("remotePath") { string(remotePath) }
+          }
+        }
       case let .file(path, content, mode, owner, group):
         member("file") {
           object {

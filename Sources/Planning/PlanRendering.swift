@@ -8,7 +8,9 @@ extension Plan {
     let real = steps.filter { $0.operation != .barrier }
     let hostCount = Set(real.map(\.host)).count
     out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real.count) steps on \(hostCount) hosts")
-    if factsFingerprint == nil {
+    if let factsFingerprint {
+      out.append("(planned from facts \(factsFingerprint.prefix(12)); steps already in place show as changes only if a check finds them)")
+    } else {
       out.append("(planned without facts: each step is shown as it would run on a fresh host)")
     }
     var byPhaseHost: [String: [String: [PlannedStep]]] = [:]

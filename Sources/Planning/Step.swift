@@ -105,6 +105,9 @@ public enum StepFactory {
     case let .upload(source, path, sha256, mode, owner, group):
       return UploadStep(id: base.id, host: base.host, summary: base.summary, source: source, path: path, sha256: sha256,
         mode: mode, owner: owner, group: group)
+    case let .fetch(argv, remotePath, localPath):
+      return FetchStep(id: base.id, host: base.host, summary: base.summary, argv: argv, remotePath: remotePath,
+        localPath: localPath)
     case let .wait(argv, timeoutSeconds):
       return WaitStep(id: base.id, host: base.host, summary: base.summary, argv: argv, timeout: .seconds(timeoutSeconds))
     case .pending(let description):

@@ -15,6 +15,9 @@ public enum StepOperation: Sendable, Hashable, Codable {
   /// A local file (an artifact, a certificate) copied to the host. The plan carries its sha256, never
   /// its bytes, so keys stay out of plans; nil means the file will exist only at apply time.
   case upload(source: String, path: String, sha256: String?, mode: UInt32, owner: String, group: String)
+  /// Runs `argv`, which leaves a file at `remotePath`; copies it to `localPath` on the controller
+  /// (0600), then removes it from the host. Done once: an existing `localPath` satisfies the step.
+  case fetch(argv: [String], remotePath: String, localPath: String)
   /// Waits until `argv` exits 0 on the host, polling once a second, for at most `timeoutSeconds`.
   case wait(argv: [String], timeoutSeconds: Int)
   /// A step whose implementation belongs to a later part of Bulwark; it plans but cannot run yet.

@@ -6,6 +6,8 @@
 #   lab.sh down [--name ID]
 #   lab.sh status [--name ID]
 #   lab.sh ssh HOST [CMD...] [--name ID]
+#   lab.sh stop HOST [--name ID]           power a host off (its processes killed by PID)
+#   lab.sh start HOST [--fresh] [--name ID]  boot it again; --fresh wipes its disk first
 #   lab.sh rootfs              build (or reuse) the cached Debian rootfs
 #   lab.sh artifacts [--cache DIR]   fill the etcd artifact cache
 #
@@ -479,12 +481,54 @@ cmd_artifacts() {
   done
 }
 
+# ---------------------------------------------------------------- one host off and on
+host_index() {
+  local h=$1 n i
+  [ -f "$STATE/size" ] || die "lab '$ID' is not up"
+  n=$(cat "$STATE/size"); SUBNET=$(cat "$STATE/subnet"); ROOTFS=$(cat "$STATE/rootfs")
+  for ((i = 1; i <= n; i++)); do [ "$(host_name "$i")" = "$h" ] && { echo "$i"; return 0; }; done
+  die "no host '$h' in lab '$ID'"
+}
+
+cmd_stop() {
+  need_root
+  local h=${args[0]:-} i cg
+  i=$(host_index "$h")
+  kill_hosts "$h"
+  for cg in $(cgroup_dirs "$h"); do find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true; done
+  [ -f "$STATE/$h/nspawn-lock" ] && rm -f "/run/systemd/nspawn/locks/$(cat "$STATE/$h/nspawn-lock")"
+  rm -rf "/run/systemd/nspawn/propagate/$h"
+  echo "host $h ($(host_addr "$i")) is off"
+}
+
+cmd_start() {
+  need_root
+  local h=${args[0]:-} i fresh=no a n keys
+  for a in "${args[@]:1}"; do [ "$a" = --fresh ] && fresh=yes; done
+  i=$(host_index "$h"); n=$(cat "$STATE/size")
+  [ -z "$(hosts_pids "$h")" ] || die "host $h is running; stop it first"
+  if [ "$fresh" = yes ]; then
+    # A rebuilt machine: a new disk, but the same SSH host keys, so known_hosts stays valid.
+    keys=$(mktemp -d)
+    cp -a "$STATE/$h/upper/etc/ssh/"ssh_host_* "$keys/"
+    rm -rf "$STATE/$h/upper" "$STATE/$h/work"
+    OUT=$(cat "$STATE/out")
+    write_host_files "$i" "$n"
+    cp -a "$keys"/* "$STATE/$h/upper/etc/ssh/"; rm -rf "$keys"
+  fi
+  boot_host "$i"
+  wait_for_sshd "$i"
+  echo "host $h ($(host_addr "$i")) is up$([ "$fresh" = yes ] && echo ", freshly installed")"
+}
+
 case $verb in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   ssh) cmd_ssh ;;
+  stop) cmd_stop ;;
+  start) cmd_start ;;
   rootfs) build_rootfs; echo "$ROOTFS" ;;
   artifacts) cmd_artifacts ;;
-  *) die "usage: lab.sh up N | down | status | ssh HOST [CMD...] | rootfs | artifacts" ;;
+  *) die "usage: lab.sh up N | down | status | ssh HOST [CMD...] | stop HOST | start HOST [--fresh] | rootfs | artifacts" ;;
 esac
