@@ -21,12 +21,19 @@ struct ConnectionOptions: ParsableArguments {
       throw BulwarkExit.invalidInput
     }
     let inv = loaded.inventory!
+    return (inv, loaded.diagnostics, Fleet.ssh(inv, inventoryPath: inventory.inventory, concurrency: concurrency, forceBecome: forceBecome))
+  }
+}
+
+extension Fleet {
+  /// SSH to every host of the inventory, as its ssh settings say.
+  static func ssh(_ inv: Inventory, inventoryPath: String, concurrency: Int? = nil, forceBecome: Bool = false) -> Fleet {
     let bound = concurrency ?? inv.ssh.concurrency
-    var configs = SSHSettings.configs(inv, inventoryPath: inventory.inventory)
+    var configs = SSHSettings.configs(inv, inventoryPath: inventoryPath)
     askForPassphraseIfNeeded(configs.values.flatMap(\.keyFiles))
     if forceBecome { for id in configs.keys { configs[id]!.become = true } }
     let transport = SSHTransport(hosts: configs, threads: bound)
-    return (inv, loaded.diagnostics, Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound))
+    return Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound)
   }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Etcd
 import Foundation
 import Logging
 import Planning
@@ -23,6 +24,9 @@ struct PlanCommand: AsyncParsableCommand {
 
   @Option(help: "Also write the plan as JSON to this file.")
   var out: String?
+
+  @Flag(help: "Gather facts from the hosts first (read-only, over SSH), and plan from what they run.")
+  var facts = false
 
   func run() async throws {
     options.bootstrapLogging()
@@ -54,17 +58,25 @@ struct PlanCommand: AsyncParsableCommand {
       throw BulwarkExit.invalidInput
     case .success(let b): book = b
     }
+    var gathered = EtcdClusterFacts.fresh
+    if facts && DomainInputs.usesEtcd(book) {
+      gathered = await EtcdFactsGatherer.gather(inv, fleet: Fleet.ssh(inv, inventoryPath: options.inventory))
+      for (host, why) in gathered.unreachable.sorted(by: { $0.key < $1.key }) {
+        Console.err("warning: no etcd facts from \(host): \(why)\n")
+      }
+    }
     let inputs = DomainInputs.gather(inv, inventoryPath: options.inventory,
-      stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false)
+      stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false, facts: gathered)
     for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
     if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
-    let plan: Plan
+    var plan: Plan
     switch Planner(kinds: inputs.kinds).plan(inv, playbook: book) {
     case .failure(let e):
       Console.err(e.diagnostics.renderedReport() + "\n")
       throw BulwarkExit.invalidInput
     case .success(let p): plan = p
     }
+    if facts { plan.factsFingerprint = gathered.fingerprint }
     lap("planning \(plan.steps.count) steps")
     switch output {
     case .text: Console.out(plan.renderedText())

@@ -176,7 +176,13 @@ struct JoinKind: StepKind {
       list() { \(ctl) member list -w simple; }
       if ! list | grep -q ", \(peer), "; then
         if [ -d \(data)/member ]; then mv \(data) \(data).stale-$(date +%s); install -d -o etcd -g etcd -m 0700 \(data); fi
-        \(ctl) member add \(c.host.name) --peer-urls=\(peer) >/dev/null
+        # etcd refuses a reconfiguration until every member has been connected for a few seconds
+        # (strict reconfig check), so a join right after another one retries for a while.
+        for i in $(seq 1 30); do
+          if out=$(\(ctl) member add \(c.host.name) --peer-urls=\(peer) 2>&1); then break; fi
+          case "$out" in *"unhealthy cluster"*) sleep 1 ;; *) echo "$out" >&2; exit 1 ;; esac
+        done
+        list | grep -q ", \(peer), " || { echo "member add \(c.host.name) still refused after 30 s: $out" >&2; exit 1; }
       fi
       # The cluster to join: every member by name (this one, still unnamed while unstarted, by ours).
       cluster=$(list | awk -F', ' -v me=\(c.host.name) -v peer=\(peer) '{ n = ($4 == peer) ? me : $3; printf "%s%s=%s", sep, n, $4; sep = "," }')

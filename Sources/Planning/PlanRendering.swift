@@ -9,7 +9,7 @@ extension Plan {
     let hostCount = Set(real.map(\.host)).count
     out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real.count) steps on \(hostCount) hosts")
     if let factsFingerprint {
-      out.append("(planned from facts \(factsFingerprint.prefix(12)); steps already in place show as changes only if a check finds them)")
+      out.append("(planned from facts \(factsFingerprint.prefix(12)): membership and versions as the hosts report them; every step is checked again at apply)")
     } else {
       out.append("(planned without facts: each step is shown as it would run on a fresh host)")
     }

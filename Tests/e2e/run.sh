@@ -119,6 +119,8 @@ fi
 
 # The local lab: nspawn hosts with systemd, isolation, teardown, recovery after a crash.
 source Tests/e2e/lab.sh
+# etcd on lab hosts: bootstrap, re-apply, upgrade under load, membership, replace, snapshot/restore.
+source Tests/e2e/etcd.sh
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -482,10 +482,13 @@ cmd_artifacts() {
 }
 
 # ---------------------------------------------------------------- one host off and on
+load_state() {
+  [ -f "$STATE/size" ] || die "lab '$ID' is not up"
+  SUBNET=$(cat "$STATE/subnet"); ROOTFS=$(cat "$STATE/rootfs"); OUT=$(cat "$STATE/out")
+}
 host_index() {
   local h=$1 n i
-  [ -f "$STATE/size" ] || die "lab '$ID' is not up"
-  n=$(cat "$STATE/size"); SUBNET=$(cat "$STATE/subnet"); ROOTFS=$(cat "$STATE/rootfs")
+  n=$(cat "$STATE/size")
   for ((i = 1; i <= n; i++)); do [ "$(host_name "$i")" = "$h" ] && { echo "$i"; return 0; }; done
   die "no host '$h' in lab '$ID'"
 }
@@ -493,7 +496,7 @@ host_index() {
 cmd_stop() {
   need_root
   local h=${args[0]:-} i cg
-  i=$(host_index "$h")
+  load_state; i=$(host_index "$h")
   kill_hosts "$h"
   for cg in $(cgroup_dirs "$h"); do find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true; done
   [ -f "$STATE/$h/nspawn-lock" ] && rm -f "/run/systemd/nspawn/locks/$(cat "$STATE/$h/nspawn-lock")"
@@ -505,14 +508,13 @@ cmd_start() {
   need_root
   local h=${args[0]:-} i fresh=no a n keys
   for a in "${args[@]:1}"; do [ "$a" = --fresh ] && fresh=yes; done
-  i=$(host_index "$h"); n=$(cat "$STATE/size")
+  load_state; i=$(host_index "$h"); n=$(cat "$STATE/size")
   [ -z "$(hosts_pids "$h")" ] || die "host $h is running; stop it first"
   if [ "$fresh" = yes ]; then
     # A rebuilt machine: a new disk, but the same SSH host keys, so known_hosts stays valid.
     keys=$(mktemp -d)
     cp -a "$STATE/$h/upper/etc/ssh/"ssh_host_* "$keys/"
     rm -rf "$STATE/$h/upper" "$STATE/$h/work"
-    OUT=$(cat "$STATE/out")
     write_host_files "$i" "$n"
     cp -a "$keys"/* "$STATE/$h/upper/etc/ssh/"; rm -rf "$keys"
   fi
