@@ -71,6 +71,8 @@ let package = Package(
     .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "PKITests", dependencies: ["PKI"]),
+    .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),

@@ -185,6 +185,52 @@ final class EventLog: @unchecked Sendable {
     #expect(drift.needsChangeCount == 1)
   }
 
+  @Test func uploadsFetchesAndWaitsConverge() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-local-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let user = String(cString: getpwuid(getuid())!.pointee.pw_name)
+    let group = String(cString: getgrgid(getgid())!.pointee.gr_name)
+    try "artifact\n".write(toFile: "\(dir)/artifact", atomically: true, encoding: .utf8)
+    let sum = try LocalDigest.sha256(ofFile: "\(dir)/artifact")
+    let p = plan([
+      step("upload", "local", .upload(source: "\(dir)/artifact", path: "\(dir)/installed", sha256: sum, mode: 0o750, owner: user, group: group)),
+      step("fetch", "local", deps: ["upload"], .fetch(argv: ["cp", "\(dir)/installed", "\(dir)/made"], remotePath: "\(dir)/made",
+        localPath: "\(dir)/state/fetched")),
+      step("wait", "local", deps: ["fetch"], .wait(argv: ["test", "-e", "\(dir)/state/fetched"], timeoutSeconds: 5)),
+    ])
+    let first = await executor(LocalTransport()).run(p, mode: .apply)
+    #expect(first.failures.isEmpty, "\(first.failures)")
+    #expect(first.changedCount == 2 && first.satisfiedCount == 1)
+    #expect(try String(contentsOfFile: "\(dir)/state/fetched", encoding: .utf8) == "artifact\n")
+    #expect(!FileManager.default.fileExists(atPath: "\(dir)/made"), "the host's copy is removed")
+    #expect((try FileManager.default.attributesOfItem(atPath: "\(dir)/state/fetched")[.posixPermissions] as? Int) == 0o600)
+    let second = await executor(LocalTransport()).run(p, mode: .apply)
+    #expect(second.changedCount == 0 && second.satisfiedCount == 3)
+  }
+
+  @Test func anArtifactWhoseChecksumChangedIsNeverUploaded() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-local-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "tampered\n".write(toFile: "\(dir)/artifact", atomically: true, encoding: .utf8)
+    let p = plan([
+      step("upload", "local", .upload(source: "\(dir)/artifact", path: "\(dir)/installed", sha256: String(repeating: "0", count: 64),
+        mode: 0o755, owner: "root", group: "root")),
+      step("wait", "local", deps: ["upload"], .wait(argv: ["false"], timeoutSeconds: 1)),
+    ])
+    let report = await executor(LocalTransport()).run(p, mode: .apply)
+    #expect(report.failures.count == 1 && report.skippedCount == 1)
+    #expect(report.failures.first?.message.contains("refusing to upload it") == true, "\(report.failures)")
+    #expect(!FileManager.default.fileExists(atPath: "\(dir)/installed"))
+  }
+
+  @Test func aGateThatNeverPassesTimesOut() async throws {
+    let report = await executor(LocalTransport()).run(plan([step("gate", "local", .wait(argv: ["sh", "-c", "echo not yet >&2; exit 1"], timeoutSeconds: 1))]), mode: .apply)
+    #expect(report.failures.first?.message.contains("still failing after 1") == true, "\(report.failures)")
+    #expect(report.failures.first?.message.contains("not yet") == true)
+  }
+
   @Test func nonZeroExitIsAValue() async throws {
     let host = try await LocalTransport().connect(to: HostEndpoint(id: "local", address: "localhost", port: 22, user: "root"))
     let r = try await host.run(RemoteCommand(["sh", "-c", "echo out; echo err >&2; exit 7"]))

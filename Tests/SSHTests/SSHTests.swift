@@ -178,7 +178,7 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
     var bytes = [UInt8](repeating: 0, count: 64 << 20)
     for i in stride(from: 0, to: bytes.count, by: 4096) { bytes[i] = UInt8(truncatingIfNeeded: i / 4096) }
     let local = "\(dir)/local.bin"
-    FileManager.default.createFile(atPath: local, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: local, contents: Data(bytes))
     let ssh = try #require(host as? SSHHost)
     try await ssh.uploadFile(local, to: "\(dir)/remote.bin", mode: 0o600, owner: "root", group: "root")
     let written = try #require(FileManager.default.contents(atPath: "\(dir)/remote.bin"))
