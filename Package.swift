@@ -43,7 +43,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** The cluster's certificate authorities and leaf certificates, kept in the local state dir. */
     .target(name: "PKI", dependencies: [
-      .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+      "Support", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** Playbooks, steps, planner passes and plan rendering. Pure: never touches a host. */
     .target(name: "Planning", dependencies: [

@@ -1,14 +1,8 @@
+import Support
+
 /// A local PKI problem: unreadable or foreign files in the state dir, or a failed write.
 public struct PKIError: Error, Sendable, CustomStringConvertible {
-  public struct Code: Sendable, Hashable, CustomStringConvertible {
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    public var description: String { name }
-    public static let unreadable = Code("pki-unreadable")
-    public static let invalidAddress = Code("pki-invalid-address")
-    public static let writeFailed = Code("pki-write-failed")
-    public static let authorityMismatch = Code("pki-authority-mismatch")
-  }
+  public typealias Code = ErrorCode<PKIError>
   public var code: Code
   public var message: String
   public init(_ code: Code, _ message: String) {
@@ -16,4 +10,11 @@ public struct PKIError: Error, Sendable, CustomStringConvertible {
     self.message = message
   }
   public var description: String { "\(message) [\(code)]" }
+}
+
+extension ErrorCode where Domain == PKIError {
+  public static let unreadable = Self("pki-unreadable")
+  public static let invalidAddress = Self("pki-invalid-address")
+  public static let writeFailed = Self("pki-write-failed")
+  public static let authorityMismatch = Self("pki-authority-mismatch")
 }

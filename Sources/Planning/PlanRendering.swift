@@ -23,7 +23,8 @@ extension Plan {
       out.append("phase \(phase.name) (\(phase.target); \(phase.ordering))")
       let hosts = byPhaseHost[phase.name] ?? [:]
       if hosts.isEmpty {
-        out.append("  (no steps: no host matches)")
+        let matched = phase.batches.reduce(0) { $0 + $1.count }
+        out.append(matched == 0 ? "  (no steps: no host matches)" : "  (nothing to do on its \(matched) hosts)")
         continue
       }
       var number = 0

@@ -28,17 +28,7 @@ public protocol Step: Sendable {
 
 /// A step failed in a way that is the step's fault, not the transport's.
 public struct StepError: Error, Sendable, CustomStringConvertible {
-  public struct Code: Sendable, Hashable, CustomStringConvertible {
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    public var description: String { name }
-    public static let commandFailed = Code("command-failed")
-    public static let notImplemented = Code("not-implemented")
-    public static let didNotConverge = Code("did-not-converge")
-    public static let unexpectedOutput = Code("unexpected-output")
-    public static let localFile = Code("local-file")
-    public static let timedOut = Code("timed-out")
-  }
+  public typealias Code = ErrorCode<StepError>
   public var code: Code
   public var message: String
   public init(_ code: Code, _ message: String) {
@@ -50,6 +40,15 @@ public struct StepError: Error, Sendable, CustomStringConvertible {
   static func failed(_ what: String, _ command: RemoteCommand, _ result: CommandResult) -> StepError {
     StepError(.commandFailed, "\(what): `\(command.commandLine)` exited \(result.exitStatus): \(result.stderrTail)")
   }
+}
+
+extension ErrorCode where Domain == StepError {
+  public static let commandFailed = Self("command-failed")
+  public static let notImplemented = Self("not-implemented")
+  public static let didNotConverge = Self("did-not-converge")
+  public static let unexpectedOutput = Self("unexpected-output")
+  public static let localFile = Self("local-file")
+  public static let timedOut = Self("timed-out")
 }
 
 extension RemoteHost {

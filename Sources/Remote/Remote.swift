@@ -115,24 +115,7 @@ public protocol Transport: Sendable {
 /// Errors raised by transports and hosts. Each code is distinct so that callers and tests can tell
 /// a refused connection from an unknown host key.
 public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
-  public struct Code: Sendable, Hashable, CustomStringConvertible {
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    public var description: String { name }
-
-    public static let connectionRefused = Code("connection-refused")
-    public static let nameResolution = Code("name-resolution")
-    public static let timeout = Code("timeout")
-    public static let authenticationFailed = Code("auth-failed")
-    public static let hostKeyUnknown = Code("host-key-unknown")
-    public static let hostKeyMismatch = Code("host-key-mismatch")
-    public static let channelFailure = Code("channel-failure")
-    public static let sudoFailure = Code("sudo-failure")
-    public static let transferFailure = Code("transfer-failure")
-    public static let disconnected = Code("disconnected")
-    public static let protocolError = Code("protocol-error")
-    public static let cancelled = Code("cancelled")
-  }
+  public typealias Code = ErrorCode<RemoteError>
 
   public var code: Code
   public var host: HostID
@@ -145,4 +128,19 @@ public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(host): \(message) [\(code)]" }
+}
+
+extension ErrorCode where Domain == RemoteError {
+  public static let connectionRefused = Self("connection-refused")
+  public static let nameResolution = Self("name-resolution")
+  public static let timeout = Self("timeout")
+  public static let authenticationFailed = Self("auth-failed")
+  public static let hostKeyUnknown = Self("host-key-unknown")
+  public static let hostKeyMismatch = Self("host-key-mismatch")
+  public static let channelFailure = Self("channel-failure")
+  public static let sudoFailure = Self("sudo-failure")
+  public static let transferFailure = Self("transfer-failure")
+  public static let disconnected = Self("disconnected")
+  public static let protocolError = Self("protocol-error")
+  public static let cancelled = Self("cancelled")
 }
