@@ -25,15 +25,10 @@ struct ApplyCommand: AsyncParsableCommand {
   @Option(help: "A playbook name from the playbooks directory, or a path to a playbook file.")
   var playbook = "bootstrap"
 
-  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
-  var playbooksDir: String?
-
-  @Flag(help: "Do not ask for confirmation.")
-  var yes = false
+  @OptionGroup var runOptions: RunOptions
 
   func run() async throws {
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory.inventory)
-    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: .sameVersion).execute()
+    try await runOptions.execute(playbook, options, versionRule: .sameVersion)
   }
 }
 
@@ -53,15 +48,24 @@ struct UpgradeCommand: AsyncParsableCommand {
   @Option(help: "The upgrade playbook.")
   var playbook = "upgrade"
 
+  @OptionGroup var runOptions: RunOptions
+
+  func run() async throws {
+    try await runOptions.execute(playbook, options, versionRule: .upgrade)
+  }
+}
+
+/// What apply and upgrade share besides the connection: where playbooks are, and the question.
+struct RunOptions: ParsableArguments {
   @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
   var playbooksDir: String?
 
   @Flag(help: "Do not ask for confirmation.")
   var yes = false
 
-  func run() async throws {
+  func execute(_ playbook: String, _ options: ConnectionOptions, versionRule: ClusterRun.VersionRule) async throws {
     let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory.inventory)
-    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: .upgrade).execute()
+    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: versionRule).execute()
   }
 }
 

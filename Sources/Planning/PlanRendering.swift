@@ -24,7 +24,7 @@ extension Plan {
       let hosts = byPhaseHost[phase.name] ?? [:]
       if hosts.isEmpty {
         let matched = phase.batches.reduce(0) { $0 + $1.count }
-        out.append(matched == 0 ? "  (no steps: no host matches)" : "  (nothing to do on its \(matched) hosts)")
+        out.append(matched == 0 ? "  (no steps: no host matches)" : "  (nothing to do on its \(matched) host\(matched == 1 ? "" : "s"))")
         continue
       }
       var number = 0
