@@ -1,5 +1,6 @@
 import Etcd
 import Foundation
+import Hardening
 import Inventory
 import PKI
 import Planning
@@ -22,6 +23,9 @@ struct DomainInputs {
     facts: EtcdClusterFacts = .fresh, restoreFrom: LocalArtifact? = nil
   ) -> DomainInputs {
     var kinds = StepKinds.builtIn
+    if playbook.phases.flatMap(\.steps).contains(where: { $0.kind.hasPrefix("hardening.") }) {
+      kinds.merge(HardeningKinds.all(HardeningInputs(sshFrom: HardeningAddresses.sshFrom(inv)))) { _, real in real }
+    }
     guard usesEtcd(playbook) else { return DomainInputs(kinds: kinds, diagnostics: []) }
 
     let directory = (inventoryPath as NSString).deletingLastPathComponent

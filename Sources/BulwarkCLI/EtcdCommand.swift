@@ -59,6 +59,7 @@ struct EtcdCommand: AsyncParsableCommand {
           - name: start
             hosts: role:etcd
             order: parallel
+            wait: all
             steps:
               - {kind: etcd.restore, part: start}
           - name: health

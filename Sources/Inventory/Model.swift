@@ -197,6 +197,12 @@ public struct Waiver: Sendable, Encodable {
   public var reason: String
   /// ISO date, YYYY-MM-DD.
   public var expires: String?
+
+  public init(id: String, reason: String, expires: String?) {
+    self.id = id
+    self.reason = reason
+    self.expires = expires
+  }
 }
 
 

@@ -60,6 +60,8 @@ struct UserStep: Step {
   }
 }
 
+/// Kernel parameters, persisted and applied. A parameter this host cannot write (a container on a
+/// shared kernel: `kernel.*`, `vm.*`, `fs.*`) is reported as not settable, never as a failure.
 struct SysctlStep: Step {
   let id: String, host: HostID, summary: String
   let settings: [String: String], file: String
@@ -68,20 +70,89 @@ struct SysctlStep: Step {
     Array(("# Managed by Bulwark.\n" + settings.keys.sorted().map { "\($0) = \(settings[$0]!)\n" }.joined()).utf8)
   }
 
+  /// `key value rw|ro` per parameter, in one round trip.
+  func current(on remote: any RemoteHost) async throws -> [(key: String, value: String, writable: Bool)] {
+    let script = """
+      for k in "$@"; do
+        f=/proc/sys/$(echo "$k" | tr . /)
+        v=$(cat "$f" 2>/dev/null | tr '\t' ' ') || v=absent
+        if [ -w "$f" ]; then w=rw; else w=ro; fi
+        echo "$k|$w|$v"
+      done
+      """
+    let r = try await remote.run(RemoteCommand(["sh", "-c", script, "sh"] + settings.keys.sorted()))
+    return r.stdoutText.split(separator: "\n").compactMap { line in
+      let f = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+      return f.count == 3 ? (f[0], f[2].split(whereSeparator: \.isWhitespace).joined(separator: " "), f[1] == "rw") : nil
+    }
+  }
+
   func check(on remote: any RemoteHost) async throws -> CheckResult {
-    var diffs: [String] = []
-    for key in settings.keys.sorted() {
-      let r = try await remote.run(RemoteCommand(["sysctl", "-n", key]))
-      let current = r.stdoutText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-      if current != settings[key]! { diffs.append("\(key) \(r.succeeded ? current : "absent") -> \(settings[key]!)") }
+    var diffs: [String] = [], readOnly: [String] = []
+    for p in try await current(on: remote) where p.value != settings[p.key] {
+      if p.writable { diffs.append("\(p.key) \(p.value) -> \(settings[p.key]!)") } else { readOnly.append(p.key) }
     }
     if try await remote.readFile(file) != fileContent { diffs.append("\(file) not persisted") }
-    return diffs.isEmpty ? .satisfied("kernel parameters set") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+    let note = readOnly.isEmpty ? "" : "; not settable on this host (shared kernel): \(readOnly.joined(separator: ", "))"
+    return diffs.isEmpty ? .satisfied("kernel parameters set\(note)") : .needsChange(Change(.update, diffs.joined(separator: ", ") + note))
   }
 
   func apply(on remote: any RemoteHost) async throws {
     try await remote.writeFile(file, contents: fileContent, mode: 0o644, owner: "root", group: "root")
-    _ = try await remote.mustRun(["sysctl", "-p", file], "apply \(file)")
+    for p in try await current(on: remote) where p.writable && p.value != settings[p.key] {
+      _ = try await remote.mustRun(["sysctl", "-w", "\(p.key)=\(settings[p.key]!)"], "set \(p.key)")
+    }
+  }
+}
+
+/// A configuration that decides how the host is reached: kept only if a new connection gets in.
+struct GuardedConfigStep: Step {
+  let id: String, host: HostID, summary: String
+  let path: String, content: [UInt8], mode: UInt32
+  let validate: [String], activate: [String], deactivate: [String], liveCheck: [String]
+
+  func check(on remote: any RemoteHost) async throws -> CheckResult {
+    guard let (s, current) = try await remote.statusAndContent(path, content: true) else {
+      return .needsChange(Change(.create, "\(path) is absent"))
+    }
+    var diffs: [String] = []
+    if current != content { diffs.append("content differs") }
+    if s.mode & 0o7777 != mode || s.owner != "root" || s.group != "root" {
+      diffs.append("mode/owner \(modeString(s.mode)) \(s.owner):\(s.group) -> \(modeString(mode)) root:root")
+    }
+    if !liveCheck.isEmpty, !(try await remote.run(RemoteCommand(liveCheck))).succeeded { diffs.append("not in effect") }
+    return diffs.isEmpty ? .satisfied("\(path) is in effect") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func apply(on remote: any RemoteHost) async throws {
+    let previous = try await remote.readFile(path)
+    try await remote.writeFile(path, contents: content, mode: mode, owner: "root", group: "root")
+    func restore(_ why: String) async throws -> Never {
+      if let previous {
+        try await remote.writeFile(path, contents: previous, mode: mode, owner: "root", group: "root")
+        _ = try? await remote.run(RemoteCommand(activate))
+      } else {
+        _ = try? await remote.run(RemoteCommand(["rm", "-f", "--", path]))
+        _ = try? await remote.run(RemoteCommand(deactivate))
+      }
+      throw StepError(.rolledBack, "\(why); \(path) was put back as it was")
+    }
+    let checked = try await remote.run(RemoteCommand(validate))
+    if !checked.succeeded { try await restore("`\(ShellQuoting.commandLine(validate))` rejected the new \(path): \(checked.stderrTail)") }
+    let activated = try await remote.run(RemoteCommand(activate))
+    if !activated.succeeded { try await restore("`\(ShellQuoting.commandLine(activate))` failed: \(activated.stderrTail)") }
+    // A reloaded sshd re-executes itself and may refuse connections for a moment: try for 10 s.
+    var lastError: (any Error)?
+    for attempt in 0..<20 {
+      if attempt > 0 { try await Task.sleep(for: .milliseconds(500)) }
+      do {
+        try await remote.verifyNewConnection()
+        return
+      } catch {
+        lastError = error
+      }
+    }
+    try await restore("a new connection failed after the change (\(lastError.map { "\($0)" } ?? "no answer"))")
   }
 }
 
@@ -121,9 +192,12 @@ struct CommandStep: Step {
 
   func check(on remote: any RemoteHost) async throws -> CheckResult {
     let r = try await remote.run(RemoteCommand(unless))
+    // Long check scripts are named by their step, not printed.
+    let line = ShellQuoting.commandLine(unless)
+    let shown = line.count <= 100 ? "`\(line)`" : "its check"
     return r.succeeded
-      ? .satisfied("`\(ShellQuoting.commandLine(unless))` succeeded")
-      : .needsChange(Change(.run, "`\(ShellQuoting.commandLine(unless))` exited \(r.exitStatus)"))
+      ? .satisfied("\(shown) succeeded")
+      : .needsChange(Change(.run, "\(shown) exited \(r.exitStatus)"))
   }
 
   func apply(on remote: any RemoteHost) async throws {

@@ -85,6 +85,18 @@ final class PlanJSONWriter {
             member("path") { string(path) }
           }
         }
+      case let .guardedConfig(path, content, mode, validate, activate, deactivate, liveCheck):
+        member("guardedConfig") {
+          object {
+            member("activate") { strings(activate) }
+            member("content") { string(content) }
+            member("deactivate") { strings(deactivate) }
+            member("liveCheck") { strings(liveCheck) }
+            member("mode") { number(Int(mode)) }
+            member("path") { string(path) }
+            member("validate") { strings(validate) }
+          }
+        }
       case let .pending(description):
         member("pending") { object { member("description") { string(description) } } }
       case let .sysctl(settings, file):

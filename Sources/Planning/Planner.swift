@@ -135,9 +135,9 @@ public struct Planner: Sendable {
               deps = [previous]
             } else {
               // Later batches reach the earlier phases through the batch before them.
-              if let own = inheritedLast[host.name] {
+              if let own = inheritedLast[host.name], phase.waitsForAll != true {
                 deps = [own]
-              } else if batchNumber == 1 {
+              } else if batchNumber == 1 || phase.waitsForAll == true {
                 deps = join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
               }
               deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")

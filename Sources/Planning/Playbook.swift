@@ -103,6 +103,10 @@ public struct Phase: Sendable, Hashable, Codable {
   public var gate: StepSpec?
   public var steps: [StepSpec]
   public var path: String
+  /// `wait: all`: every host starts only once the phases before are done on every host (a
+  /// restore must finish everywhere before any member starts). Default `host`: each host waits
+  /// for its own steps there.
+  public var waitsForAll: Bool?
 }
 
 public struct Playbook: Sendable, Codable {

@@ -54,7 +54,7 @@ public struct PlaybookLoader: Sendable {
   }
 
   func phase(_ node: Node, at path: String, _ r: NodeReader) -> Phase? {
-    guard let f = r.fields(node, at: path, known: ["name", "hosts", "order", "after", "gate", "steps"]) else { return nil }
+    guard let f = r.fields(node, at: path, known: ["name", "hosts", "order", "after", "gate", "steps", "wait"]) else { return nil }
     let name = f.string("name", required: true)
     // `hosts: role:control-plane, role:worker` is the union of both.
     var targets: [PhaseTarget]?
@@ -74,9 +74,16 @@ public struct PlaybookLoader: Sendable {
     let ordering = self.ordering(f, r) ?? .parallel
     let gate = f.node("gate").flatMap { step($0, at: f.path("gate"), r) }
     let steps = f.list("steps", required: true) { n, p in step(n, at: p, r) }
+    var waitsForAll = false
+    if let wait = f.string("wait") {
+      if wait == "all" { waitsForAll = true } else if wait != "host" {
+        r.error("invalid-value", "wait is \"\(wait)\"; it must be all or host", at: f.value("wait")!, path: f.path("wait"))
+      }
+    }
     guard let name, let targets, let steps else { return nil }
     return Phase(
-      name: name, targets: targets, ordering: ordering, after: f.strings("after"), gate: gate, steps: steps, path: path)
+      name: name, targets: targets, ordering: ordering, after: f.strings("after"), gate: gate, steps: steps, path: path,
+      waitsForAll: waitsForAll ? true : nil)
   }
 
   func ordering(_ f: Fields, _ r: NodeReader) -> PhaseOrdering? {

@@ -49,6 +49,7 @@ extension ErrorCode where Domain == StepError {
   public static let unexpectedOutput = Self("unexpected-output")
   public static let localFile = Self("local-file")
   public static let timedOut = Self("timed-out")
+  public static let rolledBack = Self("rolled-back")
 }
 
 extension RemoteHost {
@@ -107,6 +108,9 @@ public enum StepFactory {
     case let .fetch(argv, remotePath, localPath):
       return FetchStep(id: base.id, host: base.host, summary: base.summary, argv: argv, remotePath: remotePath,
         localPath: localPath)
+    case let .guardedConfig(path, content, mode, validate, activate, deactivate, liveCheck):
+      return GuardedConfigStep(id: base.id, host: base.host, summary: base.summary, path: path, content: Array(content.utf8),
+        mode: mode, validate: validate, activate: activate, deactivate: deactivate, liveCheck: liveCheck)
     case let .wait(argv, timeoutSeconds):
       return WaitStep(id: base.id, host: base.host, summary: base.summary, argv: argv, timeout: .seconds(timeoutSeconds))
     case .pending(let description):

@@ -18,6 +18,12 @@ public enum StepOperation: Sendable, Hashable, Codable {
   /// Runs `argv`, which leaves a file at `remotePath`; copies it to `localPath` on the controller
   /// (0600), then removes it from the host. Done once: an existing `localPath` satisfies the step.
   case fetch(argv: [String], remotePath: String, localPath: String)
+  /// A configuration file that decides how the host is reached (sshd, the firewall): written, checked
+  /// with `validate`, put into effect with `activate`, and kept only if a new connection still gets
+  /// in; otherwise the previous file comes back (or, if there was none, `deactivate` runs).
+  /// `liveCheck`, when not empty, must also pass for the step to be satisfied.
+  case guardedConfig(path: String, content: String, mode: UInt32, validate: [String], activate: [String],
+    deactivate: [String], liveCheck: [String])
   /// Waits until `argv` exits 0 on the host, polling once a second, for at most `timeoutSeconds`.
   case wait(argv: [String], timeoutSeconds: Int)
   /// A step whose implementation belongs to a later part of Bulwark; it plans but cannot run yet.

@@ -79,10 +79,17 @@ public protocol RemoteHost: Sendable {
   func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws
   /// Copies a local file (of any size) to `path`, atomically, like `writeFile`.
   func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws
+  /// Opens a second, fresh connection to the host, authenticates and runs a command, then closes
+  /// it; this one stays open. Steps that change how the host is reached (sshd, firewall) prove the
+  /// way in still works before they keep a change.
+  func verifyNewConnection() async throws
   func close() async
 }
 
 extension RemoteHost {
+  /// Transports without a network path (local, fakes) have nothing to prove.
+  public func verifyNewConnection() async throws {}
+
   /// For transports without streaming: reads the file into memory and writes it.
   public func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
     guard let data = FileManager.default.contents(atPath: localPath) else {

