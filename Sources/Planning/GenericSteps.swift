@@ -5,18 +5,17 @@ import Support
 
 func modeString(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
 
-struct FileStep: Step {
+struct FileStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let path: String, content: [UInt8], mode: UInt32, owner: String, group: String
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    guard let (s, current) = try await remote.statusAndContent(path, content: true) else {
-      return .needsChange(Change(.create, "\(path) is absent"))
-    }
-    var diffs: [String] = []
-    if current != content { diffs.append("content differs") }
-    if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
-    if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
+  var probe: String { "\(StatLine.command(path)); exec cat -- \(ShellQuoting.quote(path))" }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    guard output.status != 3 else { return .needsChange(Change(.create, "\(path) is absent")) }
+    let (s, current) = try StatLine.parse(output.stdout, path: path)
+    var diffs = StatLine.differences(s, mode: mode, owner: owner, group: group)
+    if current != content { diffs.insert("content differs", at: 0) }
     return diffs.isEmpty ? .satisfied("\(path) is up to date") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
 
@@ -25,16 +24,17 @@ struct FileStep: Step {
   }
 }
 
-struct DirectoryStep: Step {
+struct DirectoryStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let path: String, mode: UInt32, owner: String, group: String
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    guard let s = try await remote.status(path) else { return .needsChange(Change(.create, "\(path) is absent")) }
-    var diffs: [String] = []
-    if !s.isDirectory { diffs.append("\(path) is not a directory") }
-    if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
-    if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
+  var probe: String { StatLine.command(path) }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    guard output.status != 3 else { return .needsChange(Change(.create, "\(path) is absent")) }
+    let s = try StatLine.parse(output.stdout, path: path).status
+    var diffs = StatLine.differences(s, mode: mode, owner: owner, group: group)
+    if !s.isDirectory { diffs.insert("\(path) is not a directory", at: 0) }
     return diffs.isEmpty ? .satisfied("\(path) exists") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
 
@@ -44,13 +44,14 @@ struct DirectoryStep: Step {
   }
 }
 
-struct UserStep: Step {
+struct UserStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let name: String, home: String
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    let r = try await remote.run(RemoteCommand(["getent", "passwd", name]))
-    return r.succeeded ? .satisfied("user \(name) exists") : .needsChange(Change(.create, "user \(name) is absent"))
+  var probe: String { "getent passwd \(ShellQuoting.quote(name))" }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    output.status == 0 ? .satisfied("user \(name) exists") : .needsChange(Change(.create, "user \(name) is absent"))
   }
 
   func apply(on remote: any RemoteHost) async throws {
@@ -62,7 +63,7 @@ struct UserStep: Step {
 
 /// Kernel parameters, persisted and applied. A parameter this host cannot write (a container on a
 /// shared kernel: `kernel.*`, `vm.*`, `fs.*`) is reported as not settable, never as a failure.
-struct SysctlStep: Step {
+struct SysctlStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let settings: [String: String], file: String
 
@@ -70,57 +71,67 @@ struct SysctlStep: Step {
     Array(("# Managed by Bulwark.\n" + settings.keys.sorted().map { "\($0) = \(settings[$0]!)\n" }.joined()).utf8)
   }
 
-  /// `key value rw|ro` per parameter, in one round trip.
-  func current(on remote: any RemoteHost) async throws -> [(key: String, value: String, writable: Bool)] {
-    let script = """
-      for k in "$@"; do
-        f=/proc/sys/$(echo "$k" | tr . /)
-        v=$(cat "$f" 2>/dev/null | tr '\t' ' ') || v=absent
-        if [ -w "$f" ]; then w=rw; else w=ro; fi
-        echo "$k|$w|$v"
-      done
-      """
-    let r = try await remote.run(RemoteCommand(["sh", "-c", script, "sh"] + settings.keys.sorted()))
-    return r.stdoutText.split(separator: "\n").compactMap { line in
+  /// `key|rw-or-ro|value` per parameter, then the persisted file.
+  var probe: String {
+    """
+    for k in \(settings.keys.sorted().joined(separator: " ")); do
+      f=/proc/sys/$(echo "$k" | tr . /)
+      v=$(cat "$f" 2>/dev/null | tr '\\t' ' ') || v=absent
+      if [ -w "$f" ]; then w=rw; else w=ro; fi
+      echo "$k|$w|$v"
+    done
+    cat -- \(ShellQuoting.quote(file)) 2>/dev/null
+    """
+  }
+
+  func parameters(_ output: ProbeOutput) -> (values: [(key: String, value: String, writable: Bool)], file: [UInt8]) {
+    let (lines, rest) = leadingLines(output.stdout, settings.count)
+    let values: [(key: String, value: String, writable: Bool)] = lines.compactMap { line in
       let f = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
       return f.count == 3 ? (f[0], f[2].split(whereSeparator: \.isWhitespace).joined(separator: " "), f[1] == "rw") : nil
     }
+    return (values, rest)
   }
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
     var diffs: [String] = [], readOnly: [String] = []
-    for p in try await current(on: remote) where p.value != settings[p.key] {
+    let (values, persisted) = parameters(output)
+    for p in values where p.value != settings[p.key] {
       if p.writable { diffs.append("\(p.key) \(p.value) -> \(settings[p.key]!)") } else { readOnly.append(p.key) }
     }
-    if try await remote.readFile(file) != fileContent { diffs.append("\(file) not persisted") }
+    if persisted != fileContent { diffs.append("\(file) not persisted") }
     let note = readOnly.isEmpty ? "" : "; not settable on this host (shared kernel): \(readOnly.joined(separator: ", "))"
     return diffs.isEmpty ? .satisfied("kernel parameters set\(note)") : .needsChange(Change(.update, diffs.joined(separator: ", ") + note))
   }
 
   func apply(on remote: any RemoteHost) async throws {
     try await remote.writeFile(file, contents: fileContent, mode: 0o644, owner: "root", group: "root")
-    for p in try await current(on: remote) where p.writable && p.value != settings[p.key] {
+    let r = try await remote.run(RemoteCommand(["sh", "-c", probe]))
+    for p in parameters(ProbeOutput(status: r.exitStatus, stdout: r.stdout)).values where p.writable && p.value != settings[p.key] {
       _ = try await remote.mustRun(["sysctl", "-w", "\(p.key)=\(settings[p.key]!)"], "set \(p.key)")
     }
   }
 }
 
 /// A configuration that decides how the host is reached: kept only if a new connection gets in.
-struct GuardedConfigStep: Step {
+struct GuardedConfigStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let path: String, content: [UInt8], mode: UInt32
   let validate: [String], activate: [String], deactivate: [String], liveCheck: [String]
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    guard let (s, current) = try await remote.statusAndContent(path, content: true) else {
-      return .needsChange(Change(.create, "\(path) is absent"))
-    }
-    var diffs: [String] = []
-    if current != content { diffs.append("content differs") }
-    if s.mode & 0o7777 != mode || s.owner != "root" || s.group != "root" {
-      diffs.append("mode/owner \(modeString(s.mode)) \(s.owner):\(s.group) -> \(modeString(mode)) root:root")
-    }
-    if !liveCheck.isEmpty, !(try await remote.run(RemoteCommand(liveCheck))).succeeded { diffs.append("not in effect") }
+  /// The live check's status, then the stat line, then the file.
+  var probe: String {
+    let live = liveCheck.isEmpty ? "echo 0" : "( \(ShellQuoting.commandLine(liveCheck)) ) >/dev/null 2>&1; echo $?"
+    return "live=$(\(live)); \(StatLine.command(path)); echo \"$live\"; exec cat -- \(ShellQuoting.quote(path))"
+  }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    guard output.status != 3 else { return .needsChange(Change(.create, "\(path) is absent")) }
+    let (s, rest) = try StatLine.parse(output.stdout, path: path)
+    let (live, current) = leadingLines(rest, 1)
+    var diffs = StatLine.differences(s, mode: mode, owner: "root", group: "root")
+    if current != content { diffs.insert("content differs", at: 0) }
+    if live.first != "0" { diffs.append("not in effect") }
     return diffs.isEmpty ? .satisfied("\(path) is in effect") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
 
@@ -156,17 +167,23 @@ struct GuardedConfigStep: Step {
   }
 }
 
-struct SystemdUnitStep: Step {
+struct SystemdUnitStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let name: String, content: String, enabled: Bool, running: Bool
   var path: String { "/etc/systemd/system/\(name)" }
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
+  /// is-enabled, is-active, then the unit file.
+  var probe: String {
+    let unit = ShellQuoting.quote(name)
+    return "echo \"$(systemctl is-enabled \(unit) 2>/dev/null)\"; echo \"$(systemctl is-active \(unit) 2>/dev/null)\"; cat -- \(ShellQuoting.quote(path)) 2>/dev/null"
+  }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    let (states, file) = leadingLines(output.stdout, 2)
     var diffs: [String] = []
-    if try await remote.readFile(path) != Array(content.utf8) { diffs.append("unit file differs") }
-    let e = try await remote.run(RemoteCommand(["systemctl", "is-enabled", name])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+    if file != Array(content.utf8) { diffs.append("unit file differs") }
+    let e = states[0], a = states[1]
     if (e == "enabled") != enabled { diffs.append("\(e.isEmpty ? "unknown" : e) -> \(enabled ? "enabled" : "disabled")") }
-    let a = try await remote.run(RemoteCommand(["systemctl", "is-active", name])).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     if (a == "active") != running { diffs.append("\(a.isEmpty ? "unknown" : a) -> \(running ? "active" : "inactive")") }
     return diffs.isEmpty ? .satisfied("\(name) is in the desired state") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
@@ -186,18 +203,18 @@ struct SystemdUnitStep: Step {
   }
 }
 
-struct CommandStep: Step {
+struct CommandStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let argv: [String], unless: [String]
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    let r = try await remote.run(RemoteCommand(unless))
+  var probe: String { ShellQuoting.commandLine(unless) }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
     // Long check scripts are named by their step, not printed.
-    let line = ShellQuoting.commandLine(unless)
-    let shown = line.count <= 100 ? "`\(line)`" : "its check"
-    return r.succeeded
+    let shown = probe.count <= 100 ? "`\(probe)`" : "its check"
+    return output.status == 0
       ? .satisfied("\(shown) succeeded")
-      : .needsChange(Change(.run, "\(shown) exited \(r.exitStatus)"))
+      : .needsChange(Change(.run, "\(shown) exited \(output.status)"))
   }
 
   func apply(on remote: any RemoteHost) async throws {
@@ -205,19 +222,22 @@ struct CommandStep: Step {
   }
 }
 
-struct UploadStep: Step {
+struct UploadStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let source: String, path: String, sha256: String?, mode: UInt32, owner: String, group: String
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    // One round trip: mode, owner and group, then the digest.
-    let script = "stat -c '%a %U %G' -- \"$1\" || exit 3; sha256sum -- \"$1\""
-    let r = try await remote.run(RemoteCommand(["sh", "-c", script, "sh", path]))
-    guard r.succeeded else { return .needsChange(Change(.create, "\(path) is absent")) }
-    let lines = r.stdoutText.split(separator: "\n")
+  /// Mode, owner and group, then the digest.
+  var probe: String {
+    let p = ShellQuoting.quote(path)
+    return "stat -c '%a %U %G' -- \(p) || exit 3; sha256sum -- \(p)"
+  }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    guard output.status == 0 else { return .needsChange(Change(.create, "\(path) is absent")) }
+    let lines = output.text.split(separator: "\n")
     let f = lines.first?.split(separator: " ").map(String.init) ?? []
     guard lines.count == 2, f.count == 3, let current = UInt32(f[0], radix: 8) else {
-      throw StepError(.unexpectedOutput, "cannot parse stat and sha256sum output for \(path): \(r.stdoutText)")
+      throw StepError(.unexpectedOutput, "cannot parse stat and sha256sum output for \(path): \(output.text)")
     }
     let digest = lines[1].split(separator: " ").first.map(String.init) ?? ""
     var diffs: [String] = []
@@ -277,15 +297,16 @@ struct FetchStep: Step {
 }
 
 /// Polls a read-only command until it succeeds: health gates.
-struct WaitStep: Step {
+struct WaitStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let argv: [String], timeout: Duration
 
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    let r = try await remote.run(RemoteCommand(argv))
-    return r.succeeded
-      ? .satisfied(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
-      : .needsChange(Change(.check, "not yet: \(Self.lastLine(r.stderrTail.isEmpty ? r.stdoutText : r.stderrTail))"))
+  var probe: String { ShellQuoting.commandLine(argv) }
+
+  func evaluate(_ output: ProbeOutput) throws -> CheckResult {
+    output.status == 0
+      ? .satisfied(output.text.trimmingCharacters(in: .whitespacesAndNewlines))
+      : .needsChange(Change(.check, "not yet: \(Self.lastLine(output.text))"))
   }
 
   func apply(on remote: any RemoteHost) async throws {

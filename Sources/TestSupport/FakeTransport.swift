@@ -26,18 +26,20 @@ public final class FakeTransport: Transport, @unchecked Sendable {
   /// The most hosts that had an operation in flight at the same moment.
   public var peakConcurrentHosts: Int { locked { maxActive } }
 
-  /// Answers the steps' one-round-trip file probe (`sh -c 'stat …; cat …' sh PATH yes|no`) from
-  /// this fake's files, reporting them with the given mode and owner; absent files exit 3.
+  /// Answers the steps' file probes (`stat -c '…' -- PATH || exit 3[; exec cat -- PATH]`) from this
+  /// fake's files, reporting them with the given mode and owner; absent files exit 3.
   public func emulateFileProbe(mode: String, owner: String = "root", group: String = "root", directories: Bool = false) {
     respond { [unowned self] host, c in
-      guard c.argv.count == 6, c.argv[0] == "sh", c.argv[2].hasPrefix("stat -c") else { return nil }
-      let path = c.argv[4]
+      let line = c.line, prefix = "stat -c '%a %U %G %s %F' -- "
+      guard line.hasPrefix(prefix), let end = line.range(of: " || exit 3") else { return nil }
+      let path = String(line[line.index(line.startIndex, offsetBy: prefix.count)..<end.lowerBound])
+        .trimmingCharacters(in: CharacterSet(charactersIn: "'"))
       if directories {
         return CommandResult(exitStatus: 0, stdout: Array("\(mode) \(owner) \(group) 4096 directory\n".utf8))
       }
       guard let bytes = self.file(host, path) else { return CommandResult(exitStatus: 3) }
       let head = Array("\(mode) \(owner) \(group) \(bytes.count) regular file\n".utf8)
-      return CommandResult(exitStatus: 0, stdout: c.argv[5] == "yes" ? head + bytes : head)
+      return CommandResult(exitStatus: 0, stdout: line.contains("exec cat") ? head + bytes : head)
     }
   }
 
@@ -75,7 +77,7 @@ struct FakeHost: RemoteHost {
   let transport: FakeTransport
 
   func run(_ command: RemoteCommand) async throws -> CommandResult {
-    transport.begin(id, "run \(command.commandLine)")
+    transport.begin(id, "run \(command.line)")
     defer { transport.end(id) }
     if transport.commandDelay > .zero { try await Task.sleep(for: transport.commandDelay) }
     return transport.reply(id, command)
@@ -95,4 +97,10 @@ struct FakeHost: RemoteHost {
   }
 
   func close() async {}
+}
+
+extension RemoteCommand {
+  /// The command as a shell line: the script itself for `sh -c SCRIPT` (how probes run), else the
+  /// quoted argv. Fakes match and log commands by it.
+  public var line: String { argv.count == 3 && argv[0] == "sh" && argv[1] == "-c" ? argv[2] : commandLine }
 }

@@ -62,7 +62,7 @@ final class EventLog: @unchecked Sendable {
   @Test func aFailureSkipsDescendantsAndReportsOnlyTheRootCause() async {
     let fake = FakeTransport()
     fake.respond { _, c in
-      if c.argv == ["false-check"] { return CommandResult(exitStatus: 1) }
+      if c.line == "false-check" { return CommandResult(exitStatus: 1) }
       if c.argv == ["boom"] { return CommandResult(exitStatus: 3, stderr: Array("it broke\n".utf8)) }
       return nil
     }
@@ -84,7 +84,7 @@ final class EventLog: @unchecked Sendable {
   @Test func aStepThatDoesNotConvergeIsAnError() async {
     let fake = FakeTransport()
     // The check never passes, whatever apply does.
-    fake.respond { _, c in c.argv == ["check"] ? CommandResult(exitStatus: 1) : nil }
+    fake.respond { _, c in c.line == "check" ? CommandResult(exitStatus: 1) : nil }
     let report = await executor(fake).run(plan([step("s", "h", .command(argv: ["fix"], unless: ["check"]))]), mode: .apply)
     #expect(report.failures.first?.message.contains("did-not-converge") == true)
     #expect(fake.operations == ["h: run check", "h: run fix", "h: run check"])
@@ -97,7 +97,7 @@ final class EventLog: @unchecked Sendable {
     for h in 0..<12 {
       for s in 0..<3 { steps.append(step("h\(h)-s\(s)", "h\(h)", .command(argv: ["true"], unless: ["false"]))) }
     }
-    fake.respond { _, c in c.argv == ["false"] ? CommandResult(exitStatus: 1) : nil }
+    fake.respond { _, c in c.line == "false" ? CommandResult(exitStatus: 1) : nil }
     let report = await executor(fake, concurrency: 4).run(plan(steps), mode: .checkOnly)
     #expect(report.failures.isEmpty)
     #expect(report.needsChangeCount == 36)
@@ -123,7 +123,7 @@ final class EventLog: @unchecked Sendable {
 
   @Test func barriersJoinWithoutBeingReportedOrTouchingAHost() async {
     let fake = FakeTransport()
-    fake.respond { _, c in c.argv == ["false"] ? CommandResult(exitStatus: 1) : nil }
+    fake.respond { _, c in c.line == "false" ? CommandResult(exitStatus: 1) : nil }
     let p = plan([
       step("a", "h1", .command(argv: ["true"], unless: ["false"])),
       step("b", "h2", .command(argv: ["true"], unless: ["false"])),
