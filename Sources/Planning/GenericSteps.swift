@@ -122,7 +122,7 @@ struct GuardedConfigStep: ProbedStep {
   /// The live check's status, then the stat line, then the file.
   var probe: String {
     let live = liveCheck.isEmpty ? "echo 0" : "( \(ShellQuoting.commandLine(liveCheck)) ) >/dev/null 2>&1; echo $?"
-    return "live=$(\(live)); \(StatLine.command(path)); echo \"$live\"; exec cat -- \(ShellQuoting.quote(path))"
+    return "live=$( \(live) ); \(StatLine.command(path)); echo \"$live\"; exec cat -- \(ShellQuoting.quote(path))"
   }
 
   func evaluate(_ output: ProbeOutput) throws -> CheckResult {

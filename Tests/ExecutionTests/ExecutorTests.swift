@@ -225,6 +225,30 @@ final class EventLog: @unchecked Sendable {
     #expect(!FileManager.default.fileExists(atPath: "\(dir)/installed"))
   }
 
+  @Test func aGuardedConfigConvergesAndARejectedOneIsRolledBack() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-local-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = "\(dir)/rules.conf"
+    let good = plan([step("cfg", "local", .guardedConfig(path: path, content: "allow all\n", mode: 0o600, validate: ["grep", "-q", "allow", path],
+      activate: ["touch", "\(dir)/active"], deactivate: ["rm", "-f", "\(dir)/active"], liveCheck: ["test", "-e", "\(dir)/active"]))])
+    let first = await executor(LocalTransport()).run(good, mode: .apply)
+    #expect(first.failures.isEmpty && first.changedCount == 1, "\(first.failures)")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "allow all\n")
+    let again = await executor(LocalTransport()).run(good, mode: .apply)
+    #expect(again.changedCount == 0 && again.satisfiedCount == 1)
+    // Not in effect any more: the live check notices.
+    try FileManager.default.removeItem(atPath: "\(dir)/active")
+    let drift = await executor(LocalTransport()).run(good, mode: .checkOnly)
+    #expect(drift.outcomes["cfg"] == .needsChange(Change(.update, "not in effect")))
+    // A configuration its validator rejects is put back as it was.
+    let bad = plan([step("cfg", "local", .guardedConfig(path: path, content: "deny\n", mode: 0o600, validate: ["grep", "-q", "allow", path],
+      activate: ["true"], deactivate: ["true"], liveCheck: []))])
+    let rejected = await executor(LocalTransport()).run(bad, mode: .apply)
+    #expect(rejected.failures.first?.message.contains("rolled-back") == true, "\(rejected.failures)")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "allow all\n")
+  }
+
   @Test func aGateThatNeverPassesTimesOut() async throws {
     let report = await executor(LocalTransport()).run(plan([step("gate", "local", .wait(argv: ["sh", "-c", "echo not yet >&2; exit 1"], timeoutSeconds: 1))]), mode: .apply)
     #expect(report.failures.first?.message.contains("still failing after 1") == true, "\(report.failures)")
