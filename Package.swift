@@ -57,13 +57,17 @@ let package = Package(
     .target(name: "Hardening", dependencies: [
       "Support", "Inventory", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
+    /** Drift: the desired state against the live hosts, one batched probe per host, pure comparisons. */
+    .target(name: "Drift", dependencies: [
+      "Support", "Inventory", "Planning", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
     /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
     .target(name: "Execution", dependencies: [
       "Support", "Planning", "Remote", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),

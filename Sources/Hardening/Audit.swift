@@ -19,18 +19,18 @@ public enum CheckStatus: Sendable, Equatable {
   }
 }
 
-public struct CheckResult: Sendable {
+public struct AuditResult: Sendable {
   public var check: Check
   public var status: CheckStatus
 }
 
 public struct HostAudit: Sendable {
   public var host: String
-  public var results: [CheckResult]
+  public var results: [AuditResult]
   /// Set when the host could not be probed at all.
   public var error: String?
 
-  public init(host: String, results: [CheckResult], error: String? = nil) {
+  public init(host: String, results: [AuditResult], error: String? = nil) {
     self.host = host
     self.results = results
     self.error = error
@@ -70,7 +70,7 @@ public struct Auditor: Sendable {
 
   /// `firewallMarker`: the comment the host's rendered firewall carries (FW1 compares it).
   public func audit(_ host: ClusterHost, facts: HostFacts, firewallMarker: String) -> HostAudit {
-    var results: [CheckResult] = []
+    var results: [AuditResult] = []
     for check in checks(for: host) {
       let actual = facts.values[check.fact] ?? "absent"
       let passes = check.remedy == .firewall ? actual == firewallMarker : check.expect.accepts(actual)
@@ -84,7 +84,7 @@ public struct Auditor: Sendable {
       } else {
         status = .fail(actual: check.remedy == .firewall ? (actual.isEmpty ? "no bulwark table loaded" : "a different rule set is loaded") : actual)
       }
-      results.append(CheckResult(check: check, status: status))
+      results.append(AuditResult(check: check, status: status))
     }
     return HostAudit(host: host.name, results: results)
   }

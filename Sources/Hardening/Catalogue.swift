@@ -128,7 +128,7 @@ public enum Catalogue {
 
   public static let all: [Check] = sshdChecks + sysctlChecks + fileChecks + etcdChecks + [
     Check(id: "FW1", cis: "U24 4.2", title: "host firewall: Bulwark's nftables table, inbound dropped by default",
-      roles: .all, fact: "nft.bulwark", expect: .equals("expected"), remedy: .firewall),
+      roles: .all, fact: "nft.bulwark", expect: .equals("the rule set Bulwark renders"), remedy: .firewall),
   ]
 
   static let sshdChecks: [Check] = [

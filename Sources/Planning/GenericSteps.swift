@@ -19,6 +19,11 @@ struct FileStep: ProbedStep {
     return diffs.isEmpty ? .satisfied("\(path) is up to date") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
 
+  func contents(_ output: ProbeOutput) -> FileContents? {
+    guard output.status == 0, let rest = try? StatLine.parse(output.stdout, path: path).rest else { return nil }
+    return FileContents(path: path, current: rest, desired: content)
+  }
+
   func apply(on remote: any RemoteHost) async throws {
     try await remote.writeFile(path, contents: content, mode: mode, owner: owner, group: group)
   }
@@ -135,6 +140,11 @@ struct GuardedConfigStep: ProbedStep {
     return diffs.isEmpty ? .satisfied("\(path) is in effect") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }
 
+  func contents(_ output: ProbeOutput) -> FileContents? {
+    guard output.status == 0, let rest = try? StatLine.parse(output.stdout, path: path).rest else { return nil }
+    return FileContents(path: path, current: leadingLines(rest, 1).rest, desired: content)
+  }
+
   func apply(on remote: any RemoteHost) async throws {
     let previous = try await remote.readFile(path)
     try await remote.writeFile(path, contents: content, mode: mode, owner: "root", group: "root")
@@ -186,6 +196,10 @@ struct SystemdUnitStep: ProbedStep {
     if (e == "enabled") != enabled { diffs.append("\(e.isEmpty ? "unknown" : e) -> \(enabled ? "enabled" : "disabled")") }
     if (a == "active") != running { diffs.append("\(a.isEmpty ? "unknown" : a) -> \(running ? "active" : "inactive")") }
     return diffs.isEmpty ? .satisfied("\(name) is in the desired state") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
+  }
+
+  func contents(_ output: ProbeOutput) -> FileContents? {
+    FileContents(path: path, current: leadingLines(output.stdout, 2).rest, desired: Array(content.utf8))
   }
 
   func apply(on remote: any RemoteHost) async throws {

@@ -20,9 +20,20 @@ public protocol ProbedStep: Step {
   /// Read-only shell. Its stdout and exit status are what `evaluate` reads.
   var probe: String { get }
   func evaluate(_ output: ProbeOutput) throws -> CheckResult
+  /// For steps that own a file's content: the path, what the host has, and what it should have.
+  func contents(_ output: ProbeOutput) -> FileContents?
+}
+
+/// A managed file's content on the host and as desired, for diffs.
+public struct FileContents: Sendable {
+  public var path: String
+  public var current: [UInt8]
+  public var desired: [UInt8]
 }
 
 extension ProbedStep {
+  public func contents(_ output: ProbeOutput) -> FileContents? { nil }
+
   public func check(on remote: any RemoteHost) async throws -> CheckResult {
     let r = try await remote.run(RemoteCommand(["sh", "-c", probe]))
     return try evaluate(ProbeOutput(status: r.exitStatus, stdout: r.stdout))

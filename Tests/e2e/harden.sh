@@ -88,4 +88,36 @@ expect "apply heals"                       0 "$BIN" apply -i "$hinv" --yes
 contains "exactly the two are changed"     "Applied: 2 changed,"
 expect "audit passes again"                0 "$BIN" audit -i "$hinv"
 
+# Drift: exactly what differs, per host, in one round trip; apply heals it.
+expect "no drift after apply"              0 "$BIN" drift -i "$hinv"
+contains "drift compares every host"       "${H}3: no drift"
+hon 3 "sudo sed -i 's/--enable-pprof=false/--enable-pprof=true/' /etc/systemd/system/etcd.service && sudo chmod 0640 /etc/etcd/pki/ca.crt && sudo nft delete table inet bulwark && sudo systemctl stop bulwark-firewall.service"
+expect "drift finds the tampering"         2 "$BIN" drift -i "$hinv"
+contains "the unit's diff"                 "-  --enable-pprof=true \\"
+contains "the desired line"                "+  --enable-pprof=false \\"
+contains "the mode"                        "~ etcd-install/${H}3/ca-crt: mode 0640 -> 0644"
+contains "the firewall"                    "~ firewall/${H}3/firewall: not in effect"
+contains "the unit state"                  "~ firewall/${H}3/firewall-unit: inactive -> active"
+contains "only that host drifted"          "on 1 of 3 hosts"
+for format in json junit; do "$BIN" drift -i "$hinv" -o "$format" >"$work/drift.$format" 2>&1; done
+if python3 - "$work" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+w = sys.argv[1]
+report = json.load(open(w + "/drift.json"))
+drifted = {h["host"]: [d["item"] for d in h["drift"]] for h in report["hosts"]}
+assert drifted["bwhard1"] == [] and drifted["bwhard2"] == [], drifted
+assert "etcd-install/bwhard3/unit" in drifted["bwhard3"], drifted
+assert sum(1 for _ in ET.parse(w + "/drift.junit").getroot().iter("failure")) == len(drifted["bwhard3"])
+PY
+then ok "drift json and junit agree"; else bad "drift json and junit agree" "$(cat "$work/drift.json")"; fi
+expect "apply heals the drift"             0 "$BIN" apply -i "$hinv" --yes
+expect "no drift after healing"            0 "$BIN" drift -i "$hinv"
+expect "etcd is healthy after healing"     0 env ETCDCTL_API=3 cache/artifacts/etcd/v3.5.1/etcdctl --endpoints="https://$(hip 3):2379" \
+  --cacert="$hpki/ca.crt" --cert="$hpki/clients/bulwark.crt" --key="$hpki/clients/bulwark.key" endpoint health --cluster
+hon 2 "sudo systemctl stop etcd"
+expect "a stopped member is drift"         2 "$BIN" drift -i "$hinv"
+contains "etcd not running"                "~ etcd/${H}2/running: etcd is inactive"
+expect "apply starts it again"             0 "$BIN" apply -i "$hinv" --yes
+expect "no drift at the end"               0 "$BIN" drift -i "$hinv"
+
 expect "harden lab down"                   0 "$BIN" lab down "${HLAB[@]}"

@@ -1,0 +1,195 @@
+import Crypto
+import Etcd
+import Foundation
+import Hardening
+import Inventory
+import Planning
+import Support
+
+/// One difference between the desired state and a live host.
+public struct DriftFinding: Sendable, Equatable {
+  /// A plan step id, or `etcd/...`, `hardening/ID`.
+  public var item: String
+  public var summary: String
+  public var detail: String
+  /// A unified diff for a text file; nil otherwise.
+  public var diff: String?
+}
+
+public struct HostDrift: Sendable {
+  public var host: String
+  public var findings: [DriftFinding]
+  /// How many items were compared.
+  public var compared: Int
+  /// Set when the host could not be probed.
+  public var error: String?
+  public init(host: String, findings: [DriftFinding], compared: Int, error: String? = nil) {
+    self.host = host
+    self.findings = findings
+    self.compared = compared
+    self.error = error
+  }
+}
+
+/// Everything drift compares on one host, probed in one round trip: the plan's steps (files with
+/// content, mode and owner; units; kernel parameters; binaries by hash; the firewall), the
+/// hardening catalogue, and for etcd members the running version, flags and membership.
+public struct DriftProbe: Sendable {
+  public let host: ClusterHost
+  let steps: [any ProbedStep]
+  let summaries: [String]
+  let hardening: [Check]
+  let etcd: EtcdLayout?
+
+  public init(host: ClusterHost, planned: [PlannedStep], inventory: Inventory, auditor: Auditor) {
+    self.host = host
+    var steps: [any ProbedStep] = [], summaries: [String] = []
+    for p in planned where p.host == host.name {
+      if let s = StepFactory.make(p) as? any ProbedStep {
+        steps.append(s)
+        summaries.append(p.summary)
+      }
+    }
+    self.steps = steps
+    self.summaries = summaries
+    hardening = auditor.checks(for: host)
+    etcd = inventory.etcdMembers.contains { $0.name == host.name } ? EtcdLayout(inventory) : nil
+  }
+
+  /// The one script: every step's probe, then the hardening facts, then etcd's.
+  public var script: String {
+    var probes = steps.map(\.probe)
+    probes.append(HostProbe.command(hardening).argv[2])
+    if let etcd { probes.append(EtcdProbe.command(etcd).argv[2]) }
+    return ProbeBatch.script(probes)
+  }
+
+  public func compare(_ output: String, auditor: Auditor, firewallMarker: String) -> HostDrift {
+    let count = steps.count + 1 + (etcd == nil ? 0 : 1)
+    let outputs = ProbeBatch.parse(output, count: count)
+    var findings: [DriftFinding] = []
+    for (i, step) in steps.enumerated() {
+      guard let out = outputs[i] else {
+        findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: "no answer from the probe", diff: nil))
+        continue
+      }
+      let result: CheckResult
+      do { result = try step.evaluate(out) } catch {
+        findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: "\(error)", diff: nil))
+        continue
+      }
+      guard case .needsChange(let change) = result else { continue }
+      var diff: String?
+      if let c = step.contents(out), c.current != c.desired {
+        diff = Self.describe(c, host: host.name)
+      }
+      findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: change.detail, diff: diff))
+    }
+    // Hardening: each failing check.
+    if let out = outputs[steps.count] {
+      let facts = HostProbe.parse(out.text)
+      for r in auditor.audit(host, facts: facts, firewallMarker: firewallMarker).results {
+        guard case .fail(let actual) = r.status else { continue }
+        findings.append(DriftFinding(item: "hardening/\(r.check.id)", summary: r.check.title,
+          detail: "is \(actual), wants \(r.check.expect.text)", diff: nil))
+      }
+      if let etcd, let etcdOut = outputs[steps.count + 1] {
+        findings += Self.etcdDrift(host, layout: etcd, facts: EtcdProbe.parse(etcdOut.text), flags: facts.values)
+      }
+    }
+    return HostDrift(host: host.name, findings: findings, compared: count - 1 + hardening.count)
+  }
+
+  /// A unified diff for text; for binaries, the two hashes.
+  static func describe(_ c: FileContents, host: String) -> String {
+    let text = { (b: [UInt8]) -> String? in b.contains(0) ? nil : String(validating: b, as: UTF8.self) }
+    if let old = text(c.current), let new = text(c.desired) {
+      return UnifiedDiff.make(from: old, to: new, oldName: "\(host):\(c.path)", newName: "desired \(c.path)")
+    }
+    let hash = { (b: [UInt8]) in SHA256.hash(data: b).map { String(format: "%02x", $0) }.joined() }
+    return "binary: sha256 \(hash(c.current)) on the host, \(hash(c.desired)) desired"
+  }
+
+  /// Version, flags of the running process against its unit, and membership against the inventory.
+  static func etcdDrift(_ host: ClusterHost, layout: EtcdLayout, facts: EtcdHostFacts, flags: [String: String]) -> [DriftFinding] {
+    var out: [DriftFinding] = []
+    guard facts.isRunning, let version = facts.runningVersion else {
+      return [DriftFinding(item: "etcd/\(host.name)/running", summary: "etcd runs", detail: "etcd is \(facts.activeState)", diff: nil)]
+    }
+    if version != layout.version {
+      out.append(DriftFinding(item: "etcd/\(host.name)/version", summary: "etcd version",
+        detail: "runs \(version), the inventory says \(layout.version)", diff: nil))
+    }
+    for flag in EtcdUnit.flags(for: host, in: layout) {
+      guard flag.hasPrefix("--"), let eq = flag.firstIndex(of: "=") else { continue }
+      let name = String(flag[flag.index(flag.startIndex, offsetBy: 2)..<eq]), want = String(flag[flag.index(after: eq)...])
+      let have = flags["etcd.\(name)"]
+      if have != want {
+        out.append(DriftFinding(item: "etcd/\(host.name)/flag/\(name)", summary: "running etcd flag --\(name)",
+          detail: "is \(have ?? "unset"), the unit says \(want) (restart etcd to apply its unit)", diff: nil))
+      }
+    }
+    let wanted = layout.members.map(\.name), live = facts.members.map(\.name)
+    for name in wanted where !live.contains(name) {
+      out.append(DriftFinding(item: "etcd/members/\(name)", summary: "etcd member \(name)",
+        detail: "in the inventory, not in the cluster (as \(host.name) sees it)", diff: nil))
+    }
+    for name in live where !wanted.contains(name) {
+      out.append(DriftFinding(item: "etcd/members/\(name.isEmpty ? "(unstarted)" : name)", summary: "etcd member \(name)",
+        detail: "in the cluster, not in the inventory", diff: nil))
+    }
+    return out
+  }
+}
+
+/// Drift as text (per host, with diffs), JSON or JUnit.
+public enum DriftReport {
+  public static func text(_ hosts: [HostDrift]) -> String {
+    var out = ""
+    for h in hosts {
+      if let e = h.error { out += "\(h.host): could not be checked: \(e)\n\n"; continue }
+      if h.findings.isEmpty { out += "\(h.host): no drift (\(h.compared) items compared)\n"; continue }
+      out += "\(h.host): \(h.findings.count) drifted of \(h.compared) compared\n"
+      for f in h.findings {
+        out += "  ~ \(f.item): \(f.detail)\n"
+        if let diff = f.diff, !diff.isEmpty {
+          out += diff.split(separator: "\n").map { "      " + $0 + "\n" }.joined()
+        }
+      }
+    }
+    let drifted = hosts.reduce(0) { $0 + $1.findings.count }
+    out += "\nDrift: \(drifted) item\(drifted == 1 ? "" : "s") on \(hosts.filter { !$0.findings.isEmpty }.count) of \(hosts.count) hosts"
+      + (hosts.contains { $0.error != nil } ? ", \(hosts.filter { $0.error != nil }.count) not checked" : "") + ".\n"
+    return out
+  }
+
+  public static func json(_ hosts: [HostDrift]) throws -> String {
+    struct Item: Encodable { var item: String, summary: String, detail: String, diff: String? }
+    struct Host: Encodable { var host: String, error: String?, compared: Int, drift: [Item] }
+    struct Report: Encodable { var formatVersion = 1, hosts: [Host] }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let report = Report(hosts: hosts.map { h in
+      Host(host: h.host, error: h.error, compared: h.compared, drift: h.findings.map { Item(item: $0.item, summary: $0.summary, detail: $0.detail, diff: $0.diff) })
+    })
+    return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+  }
+
+  public static func junit(_ hosts: [HostDrift]) -> String {
+    func xml(_ s: String) -> String {
+      s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+    var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bulwark drift\">\n"
+    for h in hosts {
+      out += "  <testsuite name=\"\(xml(h.host))\" tests=\"\(max(h.compared, 1))\" failures=\"\(h.findings.count)\" errors=\"\(h.error == nil ? 0 : 1)\">\n"
+      if let e = h.error { out += "    <error message=\"\(xml(e))\"/>\n" }
+      if h.findings.isEmpty && h.error == nil { out += "    <testcase classname=\"\(xml(h.host))\" name=\"no drift\"/>\n" }
+      for f in h.findings {
+        out += "    <testcase classname=\"\(xml(h.host))\" name=\"\(xml(f.item))\">\n      <failure message=\"\(xml(f.detail))\">\(xml(f.diff ?? ""))</failure>\n    </testcase>\n"
+      }
+      out += "  </testsuite>\n"
+    }
+    return out + "</testsuites>\n"
+  }
+}
