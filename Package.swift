@@ -82,6 +82,7 @@ let package = Package(
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Support"]),
     .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),

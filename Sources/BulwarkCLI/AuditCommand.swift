@@ -97,3 +97,10 @@ enum HardeningAddresses {
     return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }
+
+/// `bulwark checks`: the hardening catalogue, as docs/hardening.md shows it.
+struct ChecksCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "checks", abstract: "Print the hardening catalogue (every check, its CIS ID, audit and remedy) as Markdown.")
+  func run() throws { Console.out(AuditReport.catalogue()) }
+}

@@ -14,7 +14,7 @@ public struct BulwarkCommand: AsyncParsableCommand {
       Shell completions: bulwark --generate-completion-script bash|zsh|fish
       """,
     version: version,
-    subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, UpgradeCommand.self, EtcdCommand.self, CertsCommand.self, AuditCommand.self, DriftCommand.self,
+    subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, UpgradeCommand.self, EtcdCommand.self, CertsCommand.self, AuditCommand.self, DriftCommand.self, ChecksCommand.self,
       ExecCommand.self, PingCommand.self, LabCommand.self]
   )
 

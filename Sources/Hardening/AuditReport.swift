@@ -2,6 +2,32 @@ import Foundation
 
 /// Audit results as text (a table per host, with a score), JSON, JUnit XML or SARIF. Pure.
 public enum AuditReport {
+  /// The catalogue as a Markdown table: docs/hardening.md carries this exact text.
+  public static func catalogue(_ checks: [Check] = Catalogue.all) -> String {
+    var out = "| ID | CIS | check | hosts | audit (fact) | expected | remedy |\n|---|---|---|---|---|---|---|\n"
+    for c in checks {
+      let hosts: String
+      switch c.roles {
+      case .all: hosts = "all"
+      case .etcd: hosts = "etcd"
+      case .kubernetesNode: hosts = "Kubernetes nodes"
+      case .notKubernetesNode: hosts = "not Kubernetes nodes"
+      }
+      let remedy: String
+      switch c.remedy {
+      case .sshd(let d, _): remedy = "sshd drop-in `\(d)`"
+      case .sysctl: remedy = "sysctl file"
+      case .fileMode: remedy = "chmod/chown"
+      case .moduli: remedy = "filter /etc/ssh/moduli"
+      case .firewall: remedy = "nftables table"
+      case .etcdUnit: remedy = "etcd unit"
+      }
+      let expected = c.expect.text.replacingOccurrences(of: "|", with: "\\|")
+      out += "| \(c.id) | \(c.cis ?? "") | \(c.title.replacingOccurrences(of: "|", with: "\\|")) | \(hosts) | `\(c.fact)` | \(expected) | \(remedy) |\n"
+    }
+    return out
+  }
+
   public static func text(_ audits: [HostAudit]) -> String {
     var out = ""
     for a in audits {

@@ -41,6 +41,9 @@ contains "unknown playbook is named"       'no playbook "nope"'
 printf 'apiVersion: bulwark.dev/v1alpha1\nkind: Playbook\nname: x\nphases:\n  - name: a\n    hosts: all\n    steps:\n      - kind: fiel\n' > "$work/bad.yaml"
 expect "bad playbook exits 3"              3 "$BIN" plan -i inventories/hybrid.yaml --playbook "$work/bad.yaml"
 contains "bad playbook hint"               'did you mean "file"?'
+expect "the hardening catalogue"           0 "$BIN" checks
+if [ "$out" = "$(sed -n '/^## The catalogue$/,$p' docs/hardening.md | tail -n +2)" ]; then
+  ok "docs/hardening.md shows the catalogue as it is"; else bad "docs/hardening.md shows the catalogue as it is (regenerate it with bulwark checks)"; fi
 expect "--version"                         0 "$BIN" --version
 expect "help for plan"                     0 "$BIN" plan --help
 contains "help documents exit codes"       "changes are pending"

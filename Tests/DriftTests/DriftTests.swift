@@ -1,0 +1,80 @@
+import Drift
+import Foundation
+import Hardening
+import Inventory
+import Planning
+import Support
+import Testing
+
+/// Unified diffs, and drift computed from one batched probe's output without a host.
+@Suite struct DriftTests {
+  @Test func aUnifiedDiffShowsRemovalsThenAdditionsWithContext() {
+    let old = (1...10).map { "line \($0)" }.joined(separator: "\n") + "\n"
+    let new = old.replacingOccurrences(of: "line 5\n", with: "line five\n")
+    #expect(UnifiedDiff.make(from: old, to: new, oldName: "a", newName: "b") == """
+      --- a
+      +++ b
+      @@ -2,7 +2,7 @@
+       line 2
+       line 3
+       line 4
+      -line 5
+      +line five
+       line 6
+       line 7
+       line 8
+
+      """)
+    #expect(UnifiedDiff.make(from: old, to: old, oldName: "a", newName: "b") == "")
+  }
+
+  @Test func aProbeBatchRoundTrips() throws {
+    let script = ProbeBatch.script(["echo one", "printf 'two\\n'; exit 3", "cat /nonexistent"])
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", script]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let outputs = ProbeBatch.parse(String(decoding: data, as: UTF8.self), count: 3)
+    #expect(outputs[0] == ProbeOutput(status: 0, stdout: Array("one\n".utf8)))
+    #expect(outputs[1] == ProbeOutput(status: 3, stdout: Array("two\n".utf8)))
+    #expect(outputs[2]?.status == 1 && outputs[2]?.stdout == [])
+  }
+
+  @Test func driftIsComputedFromOneBatchedOutput() throws {
+    let text = """
+      apiVersion: bulwark.dev/v1alpha1
+      kind: Cluster
+      metadata: {name: t}
+      spec:
+        versions: {etcd: 3.5.1}
+        hosts:
+          - {name: h1, address: 10.0.0.1, roles: [etcd]}
+
+      """
+    let inv = try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "t.yaml").inventory)
+    let steps = [
+      PlannedStep(id: "p/h1/motd", phase: "p", host: "h1", kind: "file", summary: "motd", action: .create, dependsOn: [],
+        operation: .file(path: "/etc/motd", content: "hello\n", mode: 0o644, owner: "root", group: "root")),
+      PlannedStep(id: "p/h1/dir", phase: "p", host: "h1", kind: "directory", summary: "dir", action: .create, dependsOn: [],
+        operation: .directory(path: "/d", mode: 0o755, owner: "root", group: "root")),
+    ]
+    let auditor = Auditor(checks: [], waivers: [], today: "2026-11-26")
+    let probe = DriftProbe(host: inv.hosts[0], planned: steps, inventory: inv, auditor: auditor)
+    #expect(probe.script.components(separatedBy: "@@ ").count - 1 == 4, "two steps, the hardening facts, etcd")
+    func line(_ i: Int, _ status: Int, _ out: String) -> String { "@@ \(i) \(status) \(Data(out.utf8).base64EncodedString())" }
+    let output = [
+      line(0, 0, "644 root root 4 regular file\nbye\n"),
+      line(1, 0, "755 root root 4096 directory\n"),
+      line(2, 0, "etcd.name=h1\n"),
+      line(3, 0, "state=inactive\ndata=yes\n"),
+    ].joined(separator: "\n")
+    let drift = probe.compare(output, auditor: auditor, firewallMarker: "")
+    #expect(drift.findings.map(\.item) == ["p/h1/motd", "etcd/h1/running"])
+    #expect(drift.findings[0].detail == "content differs")
+    #expect(drift.findings[0].diff?.contains("-bye\n+hello\n") == true)
+  }
+}
