@@ -55,7 +55,7 @@ demo: build artifacts
 	  endpoint health --cluster -w table
 	$(BIN) apply -i $(LAB_INV) --yes | tail -1
 	$(BIN) certs -i $(LAB_INV)
-	$(BIN) audit -i $(LAB_INV) | tail -3
+	$(BIN) audit -i $(LAB_INV) | grep -v "^  pass"
 	$(BIN) drift -i $(LAB_INV)
 	$(BIN) lab status
 	@echo

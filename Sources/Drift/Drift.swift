@@ -44,7 +44,10 @@ public struct DriftProbe: Sendable {
   public init(host: ClusterHost, planned: [PlannedStep], inventory: Inventory, auditor: Auditor) {
     self.host = host
     var steps: [any ProbedStep] = [], summaries: [String] = []
-    for p in planned where p.host == host.name {
+    // Gates and the restart-on-change step are checkpoints of a run, not state: cluster health and
+    // running flags are reported once, from the etcd probe, instead of once per gate.
+    for p in planned where p.host == host.name && !Self.checkpointKinds.contains(p.kind) {
+      if case .wait = p.operation { continue }
       if let s = StepFactory.make(p) as? any ProbedStep {
         steps.append(s)
         summaries.append(p.summary)
@@ -55,6 +58,8 @@ public struct DriftProbe: Sendable {
     hardening = auditor.checks(for: host)
     etcd = inventory.etcdMembers.contains { $0.name == host.name } ? EtcdLayout(inventory) : nil
   }
+
+  static let checkpointKinds: Set<String> = ["etcd.health-gate", "etcd.restart"]
 
   /// The one script: every step's probe, then the hardening facts, then etcd's.
   public var script: String {
@@ -85,11 +90,13 @@ public struct DriftProbe: Sendable {
       }
       findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: change.detail, diff: diff))
     }
-    // Hardening: each failing check.
+    // Hardening: each failing check. With etcd stopped, its flag checks say nothing new.
     if let out = outputs[steps.count] {
       let facts = HostProbe.parse(out.text)
+      let etcdStopped = etcd != nil && (outputs[steps.count + 1].map { !EtcdProbe.parse($0.text).isRunning } ?? false)
       for r in auditor.audit(host, facts: facts, firewallMarker: firewallMarker).results {
         guard case .fail(let actual) = r.status else { continue }
+        if etcdStopped && r.check.fact.hasPrefix("etcd.") { continue }
         findings.append(DriftFinding(item: "hardening/\(r.check.id)", summary: r.check.title,
           detail: "is \(actual), wants \(r.check.expect.text)", diff: nil))
       }

@@ -35,7 +35,7 @@ public enum EtcdKinds {
     let kinds: [any StepKind] = [
       BinaryKind(inputs: inputs), CertsKind(inputs: inputs), UnitKind(), MemberKind(inputs: inputs),
       JoinKind(inputs: inputs), RemoveKind(inputs: inputs), HealthGateKind(inputs: inputs), SnapshotKind(inputs: inputs),
-      UpgradeMemberKind(inputs: inputs), RestoreKind(inputs: inputs),
+      UpgradeMemberKind(inputs: inputs), RestoreKind(inputs: inputs), RestartKind(),
     ]
     return Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, $0) })
   }
@@ -246,6 +246,9 @@ struct HealthGateKind: StepKind {
       guard facts.members.contains(where: { !wanted.contains($0.name) }) else { return [] }
     case "upgrading":
       guard let f = facts.hosts[c.host.name], f.runningVersion != layout.version else { return [] }
+    case "restarting":
+      // Whether a restart happens is known only at apply; the gate is cheap when nothing restarted.
+      break
     default: break
     }
     let ctl = ShellQuoting.commandLine(layout.etcdctl([]))
@@ -399,5 +402,34 @@ struct RestoreKind: StepKind {
       StepDraft("restore", "stop etcd, move \(data) aside, restore the snapshot as member \(c.host.name)", action: .run,
         .command(argv: ["sh", "-c", script], unless: ["sh", "-c", restored])),
     ]
+  }
+}
+
+/// A member whose running flags are not its unit's (the unit was changed, by Bulwark healing drift
+/// or by hand) is restarted, one member at a time and only while the others keep quorum.
+struct RestartKind: StepKind {
+  let name = "etcd.restart"
+  let parameters: [ParameterSpec] = []
+
+  func expand(_ c: ExpansionContext) -> [StepDraft] {
+    let layout = EtcdLayout(c.inventory)
+    let ctl = ShellQuoting.commandLine(layout.etcdctl([]))
+    let expected = ([layout.etcd] + EtcdUnit.flags(for: c.host, in: layout)).joined(separator: " ") + " "
+    let matches = """
+      pid=$(systemctl show -p MainPID --value etcd.service)
+      [ -n "$pid" ] && [ "$pid" != 0 ] && [ "$(tr '\\0' ' ' < /proc/$pid/cmdline)" = \(ShellQuoting.quote(expected)) ]
+      """
+    let restart = """
+      set -e
+      total=$(\(ctl) member list -w simple | wc -l); quorum=$((total / 2 + 1))
+      others=$(\(ctl) endpoint health --cluster 2>&1 | grep 'is healthy' | grep -vc '\(EtcdLayout.clientURL(c.host)) ' || true)
+      if [ "$others" -lt "$quorum" ]; then
+        echo "refusing to restart \(c.host.name): $others other members are healthy and quorum is $quorum of $total" >&2; exit 1
+      fi
+      systemctl daemon-reload
+      systemctl restart etcd.service
+      """
+    return [StepDraft("restart", "restart etcd on \(c.host.name) if its running flags are not its unit's (one member at a time)",
+      action: .update, .command(argv: ["sh", "-c", restart], unless: ["sh", "-c", matches]))]
   }
 }

@@ -82,7 +82,8 @@ public struct Auditor: Sendable {
       } else if check.fact.hasPrefix("sysctl."), facts.readOnly.contains(String(check.fact.dropFirst(7))) {
         status = .notSettable(actual: actual)
       } else {
-        status = .fail(actual: check.remedy == .firewall ? (actual.isEmpty ? "no bulwark table loaded" : "a different rule set is loaded") : actual)
+        let firewall = actual.isEmpty ? "no bulwark table loaded" : actual.hasPrefix("bulwark ") ? "a different rule set is loaded" : actual
+        status = .fail(actual: check.remedy == .firewall ? firewall : actual)
       }
       results.append(AuditResult(check: check, status: status))
     }

@@ -44,7 +44,11 @@ public enum HostProbe {
       if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
         tr '\\0' '\\n' < /proc/$pid/cmdline | sed -n 's/^--\\([^=]*\\)=\\(.*\\)$/etcd.\\1=\\2/p'
       fi
-      echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\\(bulwark [0-9a-f]*\\)".*/\\1/p' | head -1)"
+      if \(Firewall.unchanged); then
+        echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\\(bulwark [0-9a-f]*\\)".*/\\1/p' | head -1)"
+      else
+        echo "nft.bulwark=$(nft list table inet bulwark >/dev/null 2>&1 && echo changed since Bulwark loaded it)"
+      fi
       exit 0
       """
     return RemoteCommand(["sh", "-c", script])

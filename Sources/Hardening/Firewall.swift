@@ -2,12 +2,24 @@ import Crypto
 import Foundation
 import Inventory
 
-/// Bulwark's nftables table for one host: inbound dropped by default; each role opens only its
+/// Bulwark's nftables table for one host: inbound dropped by default (a final drop rule rather
+/// than a drop policy, so a table flushed by hand fails open instead of cutting every session, and
+/// drift can still reach the host to report it); each role opens only its
 /// ports, and only to the peers that need them (HARDENING.md §8.3); SSH only from the controller
 /// (or the site's bastion). Only the `input` hook of Bulwark's own table: kube-proxy's and the CNI's
 /// chains are left alone.
 public enum Firewall {
   public static let path = "/etc/bulwark/firewall.nft"
+  /// The sha256 of `nft list table inet bulwark` right after Bulwark loaded it: any later change to
+  /// the loaded table (a flushed chain, a rule added by hand) no longer matches.
+  public static let loadedDigest = "/var/lib/bulwark/firewall.loaded"
+  /// Loads the file and records what the kernel then holds.
+  public static let load = "nft -f \(path) && nft -s list table inet bulwark | sha256sum > \(loadedDigest)"
+  /// At boot: loads the rules unless exactly these are loaded already (a second load of the same
+  /// table during an apply would only disturb connection tracking).
+  public static let loadAtBoot = "nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(loadedDigest) || { \(load); }"
+  /// Succeeds while the loaded table is still exactly what Bulwark loaded.
+  public static let unchanged = "nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(loadedDigest)"
 
   /// The rules, and the marker (`bulwark <hash>`) the loaded table carries as its comment.
   public static func render(for host: ClusterHost, in inv: Inventory, sshFrom: [String]) -> (content: String, marker: String) {
@@ -32,13 +44,13 @@ public enum Firewall {
     }
     let body = """
         chain input {
-          type filter hook input priority filter; policy drop;
+          type filter hook input priority filter; policy accept;
           iif "lo" accept
           ct state established,related accept
-          ct state invalid drop
           ip protocol icmp icmp type { echo-request, destination-unreachable, time-exceeded } accept
           meta l4proto icmpv6 accept
       \(rules.compactMap { $0.isEmpty ? nil : "  " + $0 }.joined(separator: "\n"))
+          counter drop comment "inbound is dropped unless a rule above lets it in"
         }
       """
     let marker = "bulwark " + SHA256.hash(data: Array(body.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()

@@ -114,7 +114,7 @@ struct FirewallKind: StepKind {
       [Service]
       Type=oneshot
       RemainAfterExit=yes
-      ExecStart=/usr/sbin/nft -f \(Firewall.path)
+      ExecStart=/bin/sh -c '\(Firewall.loadAtBoot)'
 
       [Install]
       WantedBy=multi-user.target
@@ -124,8 +124,8 @@ struct FirewallKind: StepKind {
       StepDraft("firewall", "nftables table bulwark (\(marker)): inbound dropped, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", ")) open to their peers only; a new connection must get in",
         action: .update,
         .guardedConfig(path: Firewall.path, content: content, mode: 0o600, validate: ["nft", "-c", "-f", Firewall.path],
-          activate: ["nft", "-f", Firewall.path], deactivate: ["nft", "delete", "table", "inet", "bulwark"],
-          liveCheck: ["sh", "-c", "nft list table inet bulwark | grep -qF '\(marker)'"])),
+          activate: ["sh", "-c", Firewall.load], deactivate: ["nft", "delete", "table", "inet", "bulwark"],
+          liveCheck: ["sh", "-c", "nft list table inet bulwark | grep -qF '\(marker)' && \(Firewall.unchanged)"])),
       StepDraft("firewall-unit", "bulwark-firewall.service loads it at boot", action: .create,
         .systemdUnit(name: "bulwark-firewall.service", content: unit, enabled: true, running: true)),
     ]

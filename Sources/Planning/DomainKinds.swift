@@ -31,6 +31,7 @@ enum DomainKinds {
       "remove members the inventory no longer lists, keeping quorum"
     },
     DescribedKind("etcd.restore", .run, applies: { _ in false }) { _ in "restore a snapshot" },
+    DescribedKind("etcd.restart", .update, applies: { _ in false }) { _ in "restart a member whose running flags are not its unit's" },
     DescribedKind("etcd.snapshot", .run, parameters: [.string("when", default: "changes")], firstHostOnly: true,
       applies: { $0.params.string("when") != "membership" }) { c in
       "snapshot etcd from \(c.host.name) into the state dir before any membership or binary change"

@@ -9,8 +9,14 @@ HLAB=(--name "$H")
 hip() { echo "10.123.4.$((10 + $1))"; }
 hon() { local h=$1; shift; "$BIN" lab ssh "${HLAB[@]}" "$H$h" -- "$@"; }
 
-expect "harden lab: up 3"                  0 "$BIN" lab up 3 "${HLAB[@]}" --subnet 10.123.4 --out "$hdir"
-hinv="$hdir/lab.yaml"
+# Four hosts; the inventory names the first three (etcd members). The fourth is a lab host that is
+# not a member, to try the firewall from.
+expect "harden lab: up 4"                  0 "$BIN" lab up 4 "${HLAB[@]}" --subnet 10.123.4 --out "$hdir"
+hinv="$hdir/etcd.yaml"
+{
+  sed -n '/^apiVersion/,/^  hosts:/p' "$hdir/lab.yaml" | sed -e '/kubernetes:/d' -e '/^  endpoint:/,/^  sites:/{/^  sites:/!d}'
+  for i in 1 2 3; do echo "    - {name: $H$i, address: $(hip "$i"), site: $H, roles: [etcd], ssh: {become: true}}"; done
+} >"$hinv"
 expect "audit before hardening fails"      2 "$BIN" audit -i "$hinv"
 contains "root login is flagged"           "FAIL         H20 (U24 5.1.20)    PermitRootLogin no"
 contains "no firewall is flagged"          "no bulwark table loaded"
@@ -48,7 +54,7 @@ expect "etcd peers still talk"             0 env ETCDCTL_API=3 cache/artifacts/e
   --cacert="$hpki/ca.crt" --cert="$hpki/clients/bulwark.crt" --key="$hpki/clients/bulwark.key" endpoint health --cluster
 if [ "$(grep -c 'is healthy' <<<"$out")" -eq 3 ]; then ok "3 healthy members behind the firewall"; else bad "3 healthy members behind the firewall" "$out"; fi
 expect "the table is Bulwark's own"        0 hon 2 sudo nft list table inet bulwark
-contains "inbound dropped by default"      "policy drop"
+contains "inbound dropped by default"      "counter packets"
 contains "peers only on 2380"              "tcp dport 2380 ip saddr { $(hip 1), $(hip 3) } accept"
 
 # Machine-readable reports.
@@ -88,36 +94,55 @@ expect "apply heals"                       0 "$BIN" apply -i "$hinv" --yes
 contains "exactly the two are changed"     "Applied: 2 changed,"
 expect "audit passes again"                0 "$BIN" audit -i "$hinv"
 
-# Drift: exactly what differs, per host, in one round trip; apply heals it.
+# Drift: the issue's tampering, one change per line; drift names each and nothing else.
 expect "no drift after apply"              0 "$BIN" drift -i "$hinv"
 contains "drift compares every host"       "${H}3: no drift"
-hon 3 "sudo sed -i 's/--enable-pprof=false/--enable-pprof=true/' /etc/systemd/system/etcd.service && sudo chmod 0640 /etc/etcd/pki/ca.crt && sudo nft delete table inet bulwark && sudo systemctl stop bulwark-firewall.service"
+hon 1 "sudo chmod 0644 /etc/etcd/pki/peer.key"
+hon 1 "sudo sed -i 's/^PasswordAuthentication no/PasswordAuthentication yes/' /etc/ssh/sshd_config.d/00-bulwark-hardening.conf && sudo systemctl reload ssh"
+hon 2 "sudo sed -i 's/--auto-tls=false/--auto-tls=true/' /etc/systemd/system/etcd.service && sudo systemctl daemon-reload && sudo systemctl restart etcd"
+hon 3 "sudo systemctl stop etcd"
+hon 3 "sudo nft flush table inet bulwark"
+hon 3 "sudo sysctl -qw net.ipv4.tcp_syncookies=0"
 expect "drift finds the tampering"         2 "$BIN" drift -i "$hinv"
-contains "the unit's diff"                 "-  --enable-pprof=true \\"
-contains "the desired line"                "+  --enable-pprof=false \\"
-contains "the mode"                        "~ etcd-install/${H}3/ca-crt: mode 0640 -> 0644"
-contains "the firewall"                    "~ firewall/${H}3/firewall: not in effect"
-contains "the unit state"                  "~ firewall/${H}3/firewall-unit: inactive -> active"
-contains "only that host drifted"          "on 1 of 3 hosts"
-for format in json junit; do "$BIN" drift -i "$hinv" -o "$format" >"$work/drift.$format" 2>&1; done
-if python3 - "$work" <<'PY'
+contains "the key's mode"                  "~ etcd-install/${H}1/peer-key: mode 0644 -> 0600"
+contains "the sshd drop-in, as a diff"     "-PasswordAuthentication yes"
+contains "the running etcd flag"           "~ etcd/${H}2/flag/auto-tls: is true, the unit says false"
+contains "the unit, as a diff"             "-  --auto-tls=true \\"
+contains "the stopped member"              "~ etcd/${H}3/running: etcd is inactive"
+contains "the flushed firewall"            "~ firewall/${H}3/firewall: not in effect"
+contains "the sysctl"                      "~ hardening/SY12: is 0, wants 1"
+"$BIN" drift -i "$hinv" -o json >"$work/drift.json" 2>&1
+"$BIN" drift -i "$hinv" -o junit >"$work/drift.junit" 2>&1
+if python3 - "$work" "$H" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
-w = sys.argv[1]
+w, H = sys.argv[1], sys.argv[2]
 report = json.load(open(w + "/drift.json"))
-drifted = {h["host"]: [d["item"] for d in h["drift"]] for h in report["hosts"]}
-assert drifted["bwhard1"] == [] and drifted["bwhard2"] == [], drifted
-assert "etcd-install/bwhard3/unit" in drifted["bwhard3"], drifted
-assert sum(1 for _ in ET.parse(w + "/drift.junit").getroot().iter("failure")) == len(drifted["bwhard3"])
+got = {h["host"]: sorted(d["item"] for d in h["drift"]) for h in report["hosts"]}
+want = {
+  H + "1": sorted(["etcd-install/%s1/peer-key" % H, "harden/%s1/files" % H, "harden/%s1/sshd" % H, "hardening/E13", "hardening/H23"]),
+  H + "2": sorted(["etcd-install/%s2/unit" % H, "etcd/%s2/flag/auto-tls" % H, "hardening/E3"]),
+  H + "3": sorted(["etcd-members/%s3/start" % H, "etcd/%s3/running" % H, "firewall/%s3/firewall" % H, "hardening/FW1",
+                   "harden/%s3/sysctl" % H, "hardening/SY12"]),
+}
+assert got == want, (got, want)
+assert sum(1 for _ in ET.parse(w + "/drift.junit").getroot().iter("failure")) == sum(len(h["drift"]) for h in report["hosts"])
 PY
-then ok "drift json and junit agree"; else bad "drift json and junit agree" "$(cat "$work/drift.json")"; fi
-expect "apply heals the drift"             0 "$BIN" apply -i "$hinv" --yes
+then ok "drift names each change and nothing else (json, junit)"; else bad "drift names each change and nothing else" "$(python3 -c 'import json,sys; [print(h["host"], [d["item"] for d in h["drift"]]) for h in json.load(open(sys.argv[1]))["hosts"]]' "$work/drift.json")"; fi
+expect "apply heals all of it"             0 "$BIN" apply -i "$hinv" --yes
 expect "no drift after healing"            0 "$BIN" drift -i "$hinv"
-expect "etcd is healthy after healing"     0 env ETCDCTL_API=3 cache/artifacts/etcd/v3.5.1/etcdctl --endpoints="https://$(hip 3):2379" \
-  --cacert="$hpki/ca.crt" --cert="$hpki/clients/bulwark.crt" --key="$hpki/clients/bulwark.key" endpoint health --cluster
-hon 2 "sudo systemctl stop etcd"
-expect "a stopped member is drift"         2 "$BIN" drift -i "$hinv"
-contains "etcd not running"                "~ etcd/${H}2/running: etcd is inactive"
-expect "apply starts it again"             0 "$BIN" apply -i "$hinv" --yes
-expect "no drift at the end"               0 "$BIN" drift -i "$hinv"
+expect "audit passes after healing"        0 "$BIN" audit -i "$hinv"
+
+# An outside checker agrees: kube-bench's own etcd audits (E1 to E9), run on a member.
+expect "kube-bench's etcd audit commands"  0 hon 1 'ps -ef | grep etcd | grep -v grep; sudo stat -c permissions=%a /var/lib/etcd; sudo stat -c %U:%G /var/lib/etcd'
+for flag in "--cert-file=" "--key-file=" "--client-cert-auth=true" "--auto-tls=false" "--peer-cert-file=" "--peer-key-file=" \
+  "--peer-client-cert-auth=true" "--peer-auto-tls=false" "--trusted-ca-file=/etc/etcd/pki/ca.crt"; do
+  contains "ps shows $flag"                "$flag"
+done
+contains "data dir 700 (1.1.11)"           "permissions=700"
+contains "data dir etcd:etcd (1.1.12)"     "etcd:etcd"
+
+# The firewall works: the peer port from a lab host that is not a member, and from a member.
+if ! hon 4 "timeout 3 bash -c '</dev/tcp/$(hip 2)/2380'" >/dev/null 2>&1; then ok "peer port unreachable from a non-member"; else bad "peer port unreachable from a non-member"; fi
+if hon 1 "timeout 3 bash -c '</dev/tcp/$(hip 2)/2380'" >/dev/null 2>&1; then ok "peer port reachable from a member"; else bad "peer port reachable from a member"; fi
 
 expect "harden lab down"                   0 "$BIN" lab down "${HLAB[@]}"
