@@ -125,6 +125,17 @@ enum MemberScripts {
     exit 1
     """
 
+  /// Exits 1, saying why, unless the other members keep quorum while `host` restarts.
+  static func refuseWithoutQuorum(restarting host: ClusterHost, ctl: String) -> String {
+    """
+    total=$(\(ctl) member list -w simple | wc -l); quorum=$((total / 2 + 1))
+    others=$(\(ctl) endpoint health --cluster 2>&1 | grep 'is healthy' | grep -vc '\(EtcdLayout.clientURL(host)) ' || true)
+    if [ "$others" -lt "$quorum" ]; then
+      echo "refusing to restart \(host.name): $others other members are healthy and quorum is $quorum of $total, so quorum could be lost" >&2; exit 1
+    fi
+    """
+  }
+
   /// Writes the initial-cluster file once: an existing one is never rewritten.
   static func writeInitialCluster(_ cluster: String, state: String, ifAbsent: Bool) -> String {
     let file = EtcdLayout.initialClusterFile
@@ -329,11 +340,7 @@ struct UpgradeMemberKind: StepKind {
     } ?? "  echo \"etcd \(layout.version) did not start on \(c.host.name)\" >&2"
     let script = """
       set -e
-      total=$(\(ctl) member list -w simple | wc -l); quorum=$((total / 2 + 1))
-      others=$(\(ctl) endpoint health --cluster 2>&1 | grep 'is healthy' | grep -vc '\(EtcdLayout.clientURL(c.host)) ' || true)
-      if [ "$others" -lt "$quorum" ]; then
-        echo "refusing to restart \(c.host.name): $others other members are healthy and quorum is $quorum of $total, so quorum could be lost" >&2; exit 1
-      fi
+      \(MemberScripts.refuseWithoutQuorum(restarting: c.host, ctl: ctl))
       if systemctl is-active --quiet etcd.service; then
         status=$(\(own) endpoint status -w simple)
         # ENDPOINT, ID, VERSION, DB SIZE, IS LEADER, ...
@@ -421,11 +428,7 @@ struct RestartKind: StepKind {
       """
     let restart = """
       set -e
-      total=$(\(ctl) member list -w simple | wc -l); quorum=$((total / 2 + 1))
-      others=$(\(ctl) endpoint health --cluster 2>&1 | grep 'is healthy' | grep -vc '\(EtcdLayout.clientURL(c.host)) ' || true)
-      if [ "$others" -lt "$quorum" ]; then
-        echo "refusing to restart \(c.host.name): $others other members are healthy and quorum is $quorum of $total" >&2; exit 1
-      fi
+      \(MemberScripts.refuseWithoutQuorum(restarting: c.host, ctl: ctl))
       systemctl daemon-reload
       systemctl restart etcd.service
       """
