@@ -57,6 +57,8 @@ let package = Package(
     .target(name: "Hardening", dependencies: [
       "Support", "Inventory", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
+    /** The Kubernetes layer's rendered configuration: kubeadm (v1beta4), kubelet, policies. Pure. */
+    .target(name: "ControlPlane", dependencies: ["Inventory", "Etcd"], swiftSettings: strict),
     /** Drift: the desired state against the live hosts, one batched probe per host, pure comparisons. */
     .target(name: "Drift", dependencies: [
       "Support", "Inventory", "Planning", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +84,7 @@ let package = Package(
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Inventory", "TestSupport", "Yams"], exclude: ["Goldens"]),
     .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Support"]),
     .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
