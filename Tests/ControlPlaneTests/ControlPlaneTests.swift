@@ -108,4 +108,29 @@ import Yams
     let providers = ((doc["resources"] as? [[String: Any]])?.first?["providers"] as? [[String: Any]]) ?? []
     #expect(providers.first?.keys.first == "secretbox", "A28: the first provider encrypts")
   }
+
+  @Test func haproxyAndKeepalivedConfigs() throws {
+    let inv = try hybrid()
+    let lb = try #require(inv.hosts(with: .lb).first)
+    let carriers = inv.hosts(with: .lb)
+    let haproxy = APIEndpointConfig.haproxy(inv, for: lb)
+    golden(haproxy, "haproxy.cfg")
+    golden(APIEndpointConfig.keepalived(inv, for: lb, carriers: carriers, interface: "eth0", authPass: "k9Qx2Lm4"), "keepalived.conf")
+    for cp in inv.hosts(with: .controlPlane) { #expect(haproxy.contains("server \(cp.name) \(cp.address):6443 check")) }
+    #expect(haproxy.contains("http-check send meth GET uri /readyz"))
+    // haproxy's own checker, where haproxy is installed (make test installs it).
+    let binary = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let path = NSTemporaryDirectory() + "bulwark-haproxy-\(UUID().uuidString).cfg"
+    try haproxy.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let checker = try #require(binary, "haproxy is not installed; make test installs it")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: checker)
+    p.arguments = ["-c", "-f", path]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "haproxy -c -f rejected the rendered configuration")
+  }
 }
