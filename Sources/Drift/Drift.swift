@@ -113,7 +113,7 @@ public struct DriftProbe: Sendable {
     if let old = text(c.current), let new = text(c.desired) {
       return UnifiedDiff.make(from: old, to: new, oldName: "\(host):\(c.path)", newName: "desired \(c.path)")
     }
-    let hash = { (b: [UInt8]) in SHA256.hash(data: b).map { String(format: "%02x", $0) }.joined() }
+    let hash = { (b: [UInt8]) in hexString(SHA256.hash(data: b)) }
     return "binary: sha256 \(hash(c.current)) on the host, \(hash(c.desired)) desired"
   }
 

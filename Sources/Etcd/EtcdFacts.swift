@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Inventory
 import Remote
+import Support
 
 /// What one etcd host says about itself: the service state, the version of the binary actually
 /// running, whether it holds member data, and (when it serves) the cluster's member list.
@@ -53,7 +54,7 @@ public struct EtcdClusterFacts: Sendable {
     }
     for m in members { text += "member \(m.id) \(m.name) \(m.peerURL) \(m.started)\n" }
     for name in unreachable.keys.sorted() { text += "unreachable \(name)\n" }
-    return SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    return hexString(SHA256.hash(data: Array(text.utf8)))
   }
 }
 

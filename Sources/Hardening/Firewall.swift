@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Inventory
+import Support
 
 /// Bulwark's nftables table for one host: inbound dropped by default (a final drop rule rather
 /// than a drop policy, so a table flushed by hand fails open instead of cutting every session, and
@@ -53,7 +54,7 @@ public enum Firewall {
           counter drop comment "inbound is dropped unless a rule above lets it in"
         }
       """
-    let marker = "bulwark " + SHA256.hash(data: Array(body.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+    let marker = "bulwark " + hexString(SHA256.hash(data: Array(body.utf8)).prefix(8))
     let content = """
       # Managed by Bulwark: the host firewall of \(host.name). Loaded with `nft -f`, atomically.
       table inet bulwark

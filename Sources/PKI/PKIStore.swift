@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 import SwiftASN1
 import X509
 
@@ -152,7 +153,7 @@ public struct PKIStore: Sendable {
 
   func digest(_ path: String) throws -> String {
     guard let data = FileManager.default.contents(atPath: path) else { throw PKIError(.unreadable, "cannot read \(path)") }
-    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    return hexString(SHA256.hash(data: data))
   }
 
   func makeDirectory(_ path: String) throws {

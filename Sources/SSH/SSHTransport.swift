@@ -129,7 +129,7 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
   }
 
   public func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
-    let digest = SHA256.hash(data: contents).map { String(format: "%02x", $0) }.joined()
+    let digest = hexString(SHA256.hash(data: contents))
     try await upload(.bytes(contents), size: contents.count, sha256: digest, to: path, mode: mode, owner: owner, group: group)
   }
 
@@ -145,7 +145,7 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
       size += chunk.count
     }
     try handle.close()
-    let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let digest = hexString(hasher.finalize())
     try await upload(.file(localPath), size: size, sha256: digest, to: path, mode: mode, owner: owner, group: group)
   }
 
