@@ -108,17 +108,7 @@ struct EtcdCommand: AsyncParsableCommand {
           throw BulwarkExit.failure
         }
         Console.out("Removing member \(host) (\(old.id)) through \(helper.name).\n")
-        let ctl = ShellQuoting.commandLine(layout.etcdctl([]))
-        let script = """
-          set -e
-          total=$(\(ctl) member list -w simple | wc -l)
-          healthy=$(\(ctl) endpoint health --cluster 2>&1 | grep -c 'is healthy' || true)
-          remaining=$((total - 1)); quorum=$((remaining / 2 + 1))
-          if [ "$healthy" -lt "$quorum" ]; then
-            echo "refusing: only $healthy healthy members of $remaining would remain, below quorum $quorum" >&2; exit 1
-          fi
-          \(ctl) member remove \(old.id)
-          """
+        let script = EtcdScripts.removeMember(old, layout: layout)
         let outcome = await fleet.run(on: [helper.name]) { h in try await h.run(RemoteCommand(["sh", "-c", script])) }
         guard case .success(let r)? = outcome.first?.result, r.succeeded else {
           let why: String

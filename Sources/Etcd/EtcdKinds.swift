@@ -125,11 +125,20 @@ enum MemberScripts {
     exit 1
     """
 
+  /// Sets `total` (the members) and `others` (the healthy members other than the one serving at
+  /// `clientURL`): what every quorum guard compares.
+  static func countMembers(excluding clientURL: String, ctl: String) -> String {
+    """
+    total=$(\(ctl) member list -w simple | wc -l)
+    others=$(\(ctl) endpoint health --cluster 2>&1 | grep 'is healthy' | grep -vc '\(clientURL) ' || true)
+    """
+  }
+
   /// Exits 1, saying why, unless the other members keep quorum while `host` restarts.
   static func refuseWithoutQuorum(restarting host: ClusterHost, ctl: String) -> String {
     """
-    total=$(\(ctl) member list -w simple | wc -l); quorum=$((total / 2 + 1))
-    others=$(\(ctl) endpoint health --cluster 2>&1 | grep 'is healthy' | grep -vc '\(EtcdLayout.clientURL(host)) ' || true)
+    \(countMembers(excluding: EtcdLayout.clientURL(host), ctl: ctl))
+    quorum=$((total / 2 + 1))
     if [ "$others" -lt "$quorum" ]; then
       echo "refusing to restart \(host.name): $others other members are healthy and quorum is $quorum of $total, so quorum could be lost" >&2; exit 1
     fi
@@ -219,16 +228,7 @@ struct RemoveKind: StepKind {
     let leaving = inputs.facts.members.filter { !wanted.contains($0.name) && !$0.name.isEmpty }
     return leaving.map { member in
       let ctl = ShellQuoting.commandLine(layout.etcdctl([]))
-      let script = """
-        set -e
-        total=$(\(ctl) member list -w simple | wc -l)
-        healthy=$(\(ctl) endpoint health --cluster 2>&1 | grep -v '\(member.peerURL.replacingOccurrences(of: ":2380", with: ":2379"))' | grep -c 'is healthy' || true)
-        remaining=$((total - 1)); quorum=$((remaining / 2 + 1))
-        if [ "$healthy" -lt "$quorum" ]; then
-          echo "refusing to remove \(member.name): $healthy healthy members would remain of $remaining, below quorum $quorum" >&2; exit 1
-        fi
-        \(ctl) member remove \(member.id)
-        """
+      let script = EtcdScripts.removeMember(member, layout: layout)
       let present = "\(ctl) member list -w simple | grep -q '^\(member.id),'"
       return StepDraft("remove-\(member.name)", "remove member \(member.name) (\(member.id)), no longer in the inventory, keeping quorum",
         action: .delete, .command(argv: ["sh", "-c", script], unless: ["sh", "-c", "! { \(present); }"]))
@@ -434,5 +434,23 @@ struct RestartKind: StepKind {
       """
     return [StepDraft("restart", "restart etcd on \(c.host.name) if its running flags are not its unit's (one member at a time)",
       action: .update, .command(argv: ["sh", "-c", restart], unless: ["sh", "-c", matches]))]
+  }
+}
+
+/// Scripts the CLI runs directly (`etcd replace`), shared with the step kinds.
+public enum EtcdScripts {
+  /// `member remove`, refused unless the members that stay keep quorum among themselves; the
+  /// leaving member's own health never counts.
+  public static func removeMember(_ member: EtcdMember, layout: EtcdLayout) -> String {
+    let ctl = ShellQuoting.commandLine(layout.etcdctl([]))
+    return """
+      set -e
+      \(MemberScripts.countMembers(excluding: EtcdLayout.clientURL(forPeerURL: member.peerURL), ctl: ctl))
+      remaining=$((total - 1)); quorum=$((remaining / 2 + 1))
+      if [ "$others" -lt "$quorum" ]; then
+        echo "refusing to remove \(member.name): $others healthy members would remain of $remaining, below quorum $quorum" >&2; exit 1
+      fi
+      \(ctl) member remove \(member.id)
+      """
   }
 }

@@ -36,6 +36,11 @@ public struct EtcdLayout: Sendable {
   }
   public static func clientURL(_ host: ClusterHost) -> String { "https://\(urlHost(host)):\(clientPort)" }
   public static func peerURL(_ host: ClusterHost) -> String { "https://\(urlHost(host)):\(peerPort)" }
+  /// A member's client URL from its peer URL (same host, the client port), for members the
+  /// inventory no longer names.
+  public static func clientURL(forPeerURL peer: String) -> String {
+    peer.hasSuffix(":\(peerPort)") ? String(peer.dropLast("\(peerPort)".count)) + "\(clientPort)" : peer
+  }
 
   public var initialCluster: String { members.map { "\($0.name)=\(Self.peerURL($0))" }.joined(separator: ",") }
   public var clientEndpoints: String { members.map(Self.clientURL).joined(separator: ",") }

@@ -1,18 +1,12 @@
 import Support
 
-/// A local PKI problem: unreadable or foreign files in the state dir, or a failed write.
-public struct PKIError: Error, Sendable, CustomStringConvertible {
-  public typealias Code = ErrorCode<PKIError>
-  public var code: Code
-  public var message: String
-  public init(_ code: Code, _ message: String) {
-    self.code = code
-    self.message = message
-  }
-  public var description: String { "\(message) [\(code)]" }
-}
+/// The domain of local PKI errors: unreadable or foreign files in the state dir, or a failed write.
+public enum PKIFailure {}
 
-extension ErrorCode where Domain == PKIError {
+/// A local PKI problem.
+public typealias PKIError = CodedError<PKIFailure>
+
+extension ErrorCode where Domain == PKIFailure {
   public static let unreadable = Self("pki-unreadable")
   public static let invalidAddress = Self("pki-invalid-address")
   public static let writeFailed = Self("pki-write-failed")

@@ -26,23 +26,19 @@ public protocol Step: Sendable {
   func apply(on host: any RemoteHost) async throws
 }
 
-/// A step failed in a way that is the step's fault, not the transport's.
-public struct StepError: Error, Sendable, CustomStringConvertible {
-  public typealias Code = ErrorCode<StepError>
-  public var code: Code
-  public var message: String
-  public init(_ code: Code, _ message: String) {
-    self.code = code
-    self.message = message
-  }
-  public var description: String { "\(message) [\(code)]" }
+/// The domain of step errors.
+public enum StepFailure {}
 
+/// A step failed in a way that is the step's fault, not the transport's.
+public typealias StepError = CodedError<StepFailure>
+
+extension CodedError where Domain == StepFailure {
   static func failed(_ what: String, _ command: RemoteCommand, _ result: CommandResult) -> StepError {
     StepError(.commandFailed, "\(what): `\(command.commandLine)` exited \(result.exitStatus): \(result.stderrTail)")
   }
 }
 
-extension ErrorCode where Domain == StepError {
+extension ErrorCode where Domain == StepFailure {
   public static let commandFailed = Self("command-failed")
   public static let notImplemented = Self("not-implemented")
   public static let didNotConverge = Self("did-not-converge")

@@ -157,6 +157,11 @@ import Testing
     let p = try plan(try inventory(members: 3), playbook: "bootstrap", facts: facts)
     #expect(ids(p, phase: "etcd-remove") == ["etcd-remove/lab1/remove-lab4", "etcd-remove/lab1/remove-lab5", "etcd-remove/lab1/health-gate"])
     #expect(p.step("etcd-remove/lab1/remove-lab4")?.action == .delete)
+    // The leaving member's own health never counts towards the quorum that stays.
+    guard case .command(let argv, _)? = p.step("etcd-remove/lab1/remove-lab4")?.operation else { Issue.record("not a command"); return }
+    #expect(argv.last?.contains("grep -vc 'https://10.123.0.14:2379 '") == true)
+    #expect(argv.last?.contains("member remove 0000000000000004") == true)
+    #expect(EtcdLayout.clientURL(forPeerURL: "https://[fd00::4]:2380") == "https://[fd00::4]:2379")
   }
 
   @Test func anUpgradeTouchesOnlyMembersOnAnotherVersion() throws {
