@@ -129,17 +129,8 @@ struct ClusterRun {
       try checkVersions(facts, inv)
     }
     let stateDirectory = options.inventory.stateDirectory(cluster: inv.name)
-    let inputs = DomainInputs.gather(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
+    var plan = try DomainInputs.plan(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
       playbook: playbook, writePKI: true, facts: facts, restoreFrom: restoreFrom)
-    for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
-    if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
-    var plan: Plan
-    switch Planner(kinds: inputs.kinds).plan(inv, playbook: playbook) {
-    case .failure(let e):
-      Console.err(e.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    case .success(let p): plan = p
-    }
     if DomainInputs.usesEtcd(playbook) { plan.factsFingerprint = facts.fingerprint }
     let planned = plan
     Console.out(plan.renderedText())

@@ -46,6 +46,25 @@ struct DomainInputs {
   }
 }
 
+extension DomainInputs {
+  /// Gathers the inputs and plans, printing every problem; invalid input ends the command (exit 3).
+  static func plan(
+    _ inv: Inventory, inventoryPath: String, stateDirectory: String, playbook: Playbook, writePKI: Bool,
+    facts: EtcdClusterFacts = .fresh, restoreFrom: LocalArtifact? = nil
+  ) throws -> Plan {
+    let inputs = gather(inv, inventoryPath: inventoryPath, stateDirectory: stateDirectory, playbook: playbook,
+      writePKI: writePKI, facts: facts, restoreFrom: restoreFrom)
+    for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
+    if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
+    switch Planner(kinds: inputs.kinds).plan(inv, playbook: playbook) {
+    case .failure(let e):
+      Console.err(e.diagnostics.renderedReport() + "\n")
+      throw BulwarkExit.invalidInput
+    case .success(let plan): return plan
+    }
+  }
+}
+
 /// The controller's state for one cluster: the PKI (CAs and keys), snapshots. Next to the
 /// inventory by default, as `NAME.state/`; 0700.
 enum StateDirectory {

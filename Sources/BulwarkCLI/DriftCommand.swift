@@ -38,17 +38,8 @@ struct DriftCommand: AsyncParsableCommand {
     let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: inventoryPath)
     // Planned as for hosts that already run: membership and versions come from the etcd probe in
     // the same round trip, so no facts are gathered first.
-    let inputs = DomainInputs.gather(inv, inventoryPath: inventoryPath,
+    let plan = try DomainInputs.plan(inv, inventoryPath: inventoryPath,
       stateDirectory: options.connection.inventory.stateDirectory(cluster: inv.name), playbook: book, writePKI: false)
-    for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
-    if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
-    let plan: Plan
-    switch Planner(kinds: inputs.kinds).plan(inv, playbook: book) {
-    case .failure(let e):
-      Console.err(e.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    case .success(let p): plan = p
-    }
     let auditor = Auditor(waivers: inv.hardening.waivers, today: LoadedInventory.today())
     let sshFrom = HardeningAddresses.sshFrom(inv)
     let probes = Dictionary(uniqueKeysWithValues: hosts.map {

@@ -65,17 +65,8 @@ struct PlanCommand: AsyncParsableCommand {
         Console.err("warning: no etcd facts from \(host): \(why)\n")
       }
     }
-    let inputs = DomainInputs.gather(inv, inventoryPath: options.inventory,
+    var plan = try DomainInputs.plan(inv, inventoryPath: options.inventory,
       stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false, facts: gathered)
-    for d in inputs.diagnostics { Console.err(d.rendered + "\n") }
-    if inputs.diagnostics.hasErrors { throw BulwarkExit.invalidInput }
-    var plan: Plan
-    switch Planner(kinds: inputs.kinds).plan(inv, playbook: book) {
-    case .failure(let e):
-      Console.err(e.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    case .success(let p): plan = p
-    }
     if facts { plan.factsFingerprint = gathered.fingerprint }
     lap("planning \(plan.steps.count) steps")
     switch output {
