@@ -1,16 +1,7 @@
 import Foundation
 import Inventory
+import Planning
 import Support
-
-/// A local file to upload, with the sha256 it must have (nil: not known, so it will not be uploaded).
-public struct LocalArtifact: Sendable, Hashable {
-  public var path: String
-  public var sha256: String?
-  public init(path: String, sha256: String?) {
-    self.path = path
-    self.sha256 = sha256
-  }
-}
 
 /// Finds the etcd binaries for the inventory's version. `spec.artifacts.etcd.file` names a
 /// directory holding `etcd` and `etcdctl`; `{version}` in it is replaced (so one inventory line
@@ -58,37 +49,5 @@ public enum EtcdArtifacts {
       files[name] = LocalArtifact(path: file, sha256: sum)
     }
     return (files, diagnostics)
-  }
-}
-
-/// A `sha256sum`-format manifest: `HEX  relative/path` lines.
-struct Manifest {
-  let directory: String
-  let sums: [String: String]
-
-  static func find(above start: String) -> Manifest? {
-    var dir = URL(fileURLWithPath: start).standardizedFileURL
-    for _ in 0..<8 {
-      let candidate = dir.appendingPathComponent("SHA256SUMS").path
-      if let text = try? String(contentsOfFile: candidate, encoding: .utf8) {
-        var sums: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-          let parts = line.split(separator: " ", maxSplits: 1)
-          guard parts.count == 2 else { continue }
-          sums[parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " *"))] = String(parts[0])
-        }
-        return Manifest(directory: dir.path, sums: sums)
-      }
-      let parent = dir.deletingLastPathComponent()
-      if parent.path == dir.path { break }
-      dir = parent
-    }
-    return nil
-  }
-
-  func sha256(of file: String) -> String? {
-    let full = URL(fileURLWithPath: file).standardizedFileURL.path
-    guard full.hasPrefix(directory + "/") else { return nil }
-    return sums[String(full.dropFirst(directory.count + 1))]
   }
 }

@@ -39,6 +39,9 @@ enum DomainKinds {
     DescribedKind("etcd.upgrade-member", .update) { c in
       "upgrade etcd on \(c.host.name) to \(c.inventory.versions.etcd): stop, swap binary, start, wait healthy"
     },
+    DescribedKind("node.kernel-modules", .create) { _ in "kernel modules overlay and br_netfilter, now and at boot" },
+    DescribedKind("node.kernel-parameters", .update) { _ in "kernel parameters SY1-SY3 (forwarding, bridged traffic, kubelet tunables)" },
+    DescribedKind("node.swap-off", .run) { _ in "swap off, now and at boot" },
     DescribedKind("container-runtime", .create) { c in
       "containerd \(c.inventory.versions.containerd?.description ?? "") with SystemdCgroup = true and a pinned sandbox image"
     },
@@ -58,6 +61,12 @@ enum DomainKinds {
     },
     DescribedKind("kubeadm.join-worker", .run, applies: { !$0.host.has(.controlPlane) }) { c in
       "kubeadm join \(c.host.name) as a worker"
+    },
+    DescribedKind("kubernetes.cluster-addons", .run, firstHostOnly: true) { _ in
+      "admin kubeconfig to the state dir, the CNI from the artifact cache, default-deny NetworkPolicies"
+    },
+    DescribedKind("kubernetes.remove-nodes", .delete, applies: { _ in false }) { _ in
+      "drain and delete nodes the inventory no longer lists"
     },
     DescribedKind("kubeadm.upgrade-control-plane", .update) { c in
       "kubeadm upgrade \(c.position == 0 ? "apply" : "node") on \(c.host.name) to \(c.inventory.versions.kubernetes?.description ?? "")"

@@ -273,6 +273,9 @@ struct UploadStep: ProbedStep {
 
   private func expectedDigest() throws -> String {
     if let sha256 { return sha256 }
+    if !FileManager.default.fileExists(atPath: source) {
+      throw StepError(.localFile, "\(source) is not on this machine: put the file there (or give the artifact a url and sha256), then run again")
+    }
     throw StepError(.localFile, "no sha256 is known for \(source) (absent when planned); plan again")
   }
 }

@@ -1,5 +1,13 @@
 import Foundation
 
+extension PlannedStep {
+  /// The host the step is about: the middle part of its id (`phase/HOST/name`).
+  public var subject: String {
+    let parts = id.split(separator: "/", maxSplits: 2)
+    return parts.count == 3 ? String(parts[1]) : host
+  }
+}
+
 extension Plan {
   /// Per phase, per host: `+ id  summary`. Cross-host waits are shown, since they are the plan's
   /// real shape (member order, batches, gates).
@@ -16,7 +24,9 @@ extension Plan {
     var byPhaseHost: [String: [String: [PlannedStep]]] = [:]
     var barrierSummary: [String: String] = [:]
     for s in steps where s.operation == .barrier { barrierSummary[s.id] = s.summary }
-    for s in steps where s.operation != .barrier { byPhaseHost[s.phase, default: [:]][s.host, default: []].append(s) }
+    // A step run from another host (a drain from the first control plane) is listed under the host
+    // it is about, the one its id names.
+    for s in steps where s.operation != .barrier { byPhaseHost[s.phase, default: [:]][s.subject, default: []].append(s) }
     let width = steps.map(\.id.count).max() ?? 0
     for phase in phases {
       out.append("")
@@ -29,7 +39,7 @@ extension Plan {
       }
       var number = 0
       for (b, batch) in phase.batches.enumerated() {
-        if phase.batches.count > 1, phase.ordering.hasPrefix("serial") { out.append("  batch \(b + 1) of \(phase.batches.count)") }
+        if phase.batches.count > 1, phase.ordering.hasPrefix("serial") || phase.ordering == "disruption-budget" { out.append("  batch \(b + 1) of \(phase.batches.count)") }
         for host in batch {
           guard let hostSteps = hosts[host] else { continue }
           number += 1
@@ -41,7 +51,8 @@ extension Plan {
           let waits = external.isEmpty ? "" : " (after \(external.joined(separator: ", ")))"
           out.append("  \(prefix)\(host)\(waits)")
           for s in hostSteps {
-            out.append("    \(s.action.symbol) \(s.id)\(String(repeating: " ", count: width - s.id.count))  \(s.summary)")
+            let elsewhere = s.host == host ? "" : " (run on \(s.host))"
+            out.append("    \(s.action.symbol) \(s.id)\(String(repeating: " ", count: width - s.id.count))  \(s.summary)\(elsewhere)")
           }
         }
       }

@@ -15,15 +15,20 @@ import Support
 /// from disk.
 public struct Planner: Sendable {
   public var kinds: [String: any StepKind]
+  /// Hosts the facts show are already in the running cluster; `new:ROLE` targets leave them out.
+  public var established: Set<String>
 
-  public init(kinds: [String: any StepKind] = StepKinds.builtIn) { self.kinds = kinds }
+  public init(kinds: [String: any StepKind] = StepKinds.builtIn, established: Set<String> = []) {
+    self.kinds = kinds
+    self.established = established
+  }
 
   public func plan(_ inv: Inventory, playbook: Playbook) -> Result<Plan, DiagnosticsError> {
     var diagnostics: [Diagnostic] = []
     var steps: [PlannedStep] = []
     var plannedPhases: [PlannedPhase] = []
     /// For each finished phase: the last step of each host, and the steps that end the phase.
-    var lastByHost: [String: [HostID: String]] = [:]
+    var lastByHost: [String: [HostID: [String]]] = [:]
     var terminal: [String: [String]] = [:]
     let checker = ParamChecker(playbook: playbook)
     let phaseNames = Set(playbook.phases.map(\.name))
@@ -39,16 +44,17 @@ public struct Planner: Sendable {
           at: playbook.location(path), path: path, hint: suggestion(for: name, in: playbook.phases.map(\.name))))
       }
       let predecessors = after.filter { lastByHost[$0] != nil }
-      var inheritedLast: [HostID: String] = [:]
+      // A host in several predecessor phases waits for its last step in each of them.
+      var inheritedLast: [HostID: [String]] = [:]
       var inheritedTerminal: [String] = []
       for p in predecessors {
-        inheritedLast.merge(lastByHost[p]!) { _, new in new }
+        inheritedLast.merge(lastByHost[p]!) { old, new in old + new.filter { !old.contains($0) } }
         inheritedTerminal += terminal[p]!
       }
 
       // Pass 1: hosts, ordered and batched.
       let hosts = orderedHosts(phase, inv)
-      let batchSize = phase.ordering.batchSize(hostCount: hosts.count)
+      let batchSize = phase.ordering.batchSize(hostCount: hosts.count, budget: inv.kubernetes.upgrade)
       let batches = stride(from: 0, to: hosts.count, by: max(batchSize, 1)).map {
         Array(hosts[$0..<min($0 + batchSize, hosts.count)])
       }
@@ -136,14 +142,14 @@ public struct Planner: Sendable {
             } else {
               // Later batches reach the earlier phases through the batch before them.
               if let own = inheritedLast[host.name], phase.waitsForAll != true {
-                deps = [own]
+                deps = own
               } else if batchNumber == 1 || phase.waitsForAll == true {
                 deps = join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
               }
               deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")
             }
             steps.append(PlannedStep(
-              id: id, phase: phase.name, host: host.name, kind: kindName, summary: draft.summary,
+              id: id, phase: phase.name, host: draft.runsOn ?? host.name, kind: kindName, summary: draft.summary,
               action: draft.action, dependsOn: deps, operation: draft.operation))
             previous = id
           }
@@ -156,7 +162,7 @@ public struct Planner: Sendable {
         phaseEnds += batchEnds
       }
       // An empty phase passes its predecessors through.
-      lastByHost[phase.name] = inheritedLast.merging(phaseLast) { _, new in new }
+      lastByHost[phase.name] = inheritedLast.merging(phaseLast.mapValues { [$0] }) { _, new in new }
       terminal[phase.name] = phaseEnds.isEmpty ? inheritedTerminal : phaseEnds
     }
 
@@ -170,7 +176,7 @@ public struct Planner: Sendable {
     var seen = Set<String>()
     var hosts: [ClusterHost] = []
     for target in phase.targets {
-      for h in target.hosts(in: inv) where seen.insert(h.name).inserted { hosts.append(h) }
+      for h in target.hosts(in: inv, established: established) where seen.insert(h.name).inserted { hosts.append(h) }
     }
     guard phase.ordering == .quorumSafe else { return hosts }
     var bySite: [(site: String, hosts: [ClusterHost])] = []

@@ -18,6 +18,8 @@ public enum PhaseTarget: Sendable, Hashable, Codable, CustomStringConvertible {
   case role(Role)
   case site(String)
   case host(String)
+  /// `new:ROLE`: hosts with the role that are not yet nodes of the running cluster (scale-out).
+  case new(Role)
 
   public init?(_ text: String) {
     if text == "all" {
@@ -30,6 +32,7 @@ public enum PhaseTarget: Sendable, Hashable, Codable, CustomStringConvertible {
     case "role": guard let r = Role(rawValue: parts[1]) else { return nil }; self = .role(r)
     case "site": self = .site(parts[1])
     case "host": self = .host(parts[1])
+    case "new": guard let r = Role(rawValue: parts[1]) else { return nil }; self = .new(r)
     default: return nil
     }
   }
@@ -40,12 +43,15 @@ public enum PhaseTarget: Sendable, Hashable, Codable, CustomStringConvertible {
     case .role(let r): "role:\(r.rawValue)"
     case .site(let s): "site:\(s)"
     case .host(let h): "host:\(h)"
+    case .new(let r): "new:\(r.rawValue)"
     }
   }
 
-  /// The matching hosts in inventory order. `role:etcd` means the etcd members, stacked or not.
-  public func hosts(in inv: Inventory) -> [ClusterHost] {
+  /// The matching hosts in inventory order. `role:etcd` means the etcd members, stacked or not;
+  /// `established` names the hosts already in the running cluster (from facts).
+  public func hosts(in inv: Inventory, established: Set<String> = []) -> [ClusterHost] {
     switch self {
+    case .new(let r): inv.hosts(with: r).filter { !established.contains($0.name) }
     case .all: inv.hosts
     case .role(.etcd): inv.etcdMembers
     case .role(let r): inv.hosts(with: r)
@@ -65,6 +71,8 @@ public enum PhaseOrdering: Sendable, Hashable, Codable, CustomStringConvertible 
   case serialPercent(Int)
   /// One host at a time, spread across sites, with a health gate after each.
   case quorumSafe
+  /// Batches sized by the inventory's disruption budget (`kubernetes.upgrade.maxUnavailable`).
+  case disruptionBudget
 
   public var description: String {
     switch self {
@@ -72,15 +80,17 @@ public enum PhaseOrdering: Sendable, Hashable, Codable, CustomStringConvertible 
     case .serial(let n): "serial: \(n)"
     case .serialPercent(let p): "serial: \(p)%"
     case .quorumSafe: "quorum-safe"
+    case .disruptionBudget: "disruption-budget"
     }
   }
 
-  func batchSize(hostCount: Int) -> Int {
+  func batchSize(hostCount: Int, budget: UpgradePolicy) -> Int {
     switch self {
     case .parallel: max(hostCount, 1)
     case .serial(let n): n
     case .serialPercent(let p): max(1, (hostCount * p + 99) / 100)
     case .quorumSafe: 1
+    case .disruptionBudget: budget.batchSize(workers: hostCount)
     }
   }
 }

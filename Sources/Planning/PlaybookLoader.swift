@@ -66,7 +66,7 @@ public struct PlaybookLoader: Sendable {
         } else {
           targets = nil
           r.error("invalid-value", "\"\(part)\" is not a host target", at: f.value("hosts")!, path: f.path("hosts"),
-            hint: "write all, role:NAME, site:NAME or host:NAME, separated by commas")
+            hint: "write all, role:NAME, new:ROLE, site:NAME or host:NAME, separated by commas")
           break
         }
       }
@@ -95,12 +95,13 @@ public struct PlaybookLoader: Sendable {
       case "quorum-safe": return .quorumSafe
       default:
         r.error("invalid-value", "\"\(text)\" is not an ordering", at: node, path: f.path("order"),
-          hint: "write parallel, quorum-safe, or {serial: N} / {serial: N%}")
+          hint: "write parallel, quorum-safe, or {serial: N} / {serial: N%} / {serial: disruption-budget}")
         return nil
       }
     }
     return f.object("order", known: ["serial"]) { o -> PhaseOrdering? in
       guard let s = o.string("serial", required: true) else { return nil }
+      if s == "disruption-budget" { return .disruptionBudget }
       if s.hasSuffix("%"), let p = Int(s.dropLast()), (1...100).contains(p) { return .serialPercent(p) }
       if let n = Int(s), n >= 1 { return .serial(n) }
       r.error("invalid-value", "serial must be a positive count or a percentage, found \"\(s)\"", at: o.value("serial")!,

@@ -32,12 +32,16 @@ public struct StepDraft: Sendable {
   public var summary: String
   public var action: Action
   public var operation: StepOperation
+  /// The host that runs the step when it is not the one it is about: cordoning a worker runs on
+  /// the first control plane. It stays in the chain of the host it is about.
+  public var runsOn: String?
 
-  public init(_ name: String, _ summary: String, action: Action, _ operation: StepOperation) {
+  public init(_ name: String, _ summary: String, action: Action, _ operation: StepOperation, runsOn: String? = nil) {
     self.name = name
     self.summary = summary
     self.action = action
     self.operation = operation
+    self.runsOn = runsOn
   }
 }
 
