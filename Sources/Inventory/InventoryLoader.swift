@@ -68,7 +68,7 @@ private struct Decoder {
     }
     let specKeys = [
       "versions", "network", "etcd", "failureDomains", "endpoint", "siteEndpoints", "sites", "hosts", "ssh",
-      "artifacts", "hardening",
+      "artifacts", "hardening", "kubernetes",
     ]
     guard let specNode = top.node("spec", required: true),
       let spec = reader.fields(specNode, at: "spec", known: specKeys)
@@ -103,12 +103,13 @@ private struct Decoder {
     }
     let artifacts = self.artifacts(spec)
     let hardening = self.hardening(spec)
+    let kubernetes = self.kubernetes(spec)
 
     guard let name, let versions, let network else { return nil }
     return Inventory(
       name: name, versions: versions, network: network, etcd: etcd, failureDomains: failureDomains,
       endpoint: endpoint, siteEndpoints: siteEndpoints, sites: sites, hosts: hosts, ssh: ssh,
-      artifacts: artifacts, hardening: hardening,
+      artifacts: artifacts, hardening: hardening, kubernetes: kubernetes,
       sourceMap: SourceMap(file: reader.file, locations: reader.locations))
   }
 
@@ -372,6 +373,31 @@ private struct Decoder {
       }
     }
     return out
+  }
+
+  func kubernetes(_ spec: Fields) -> KubernetesSettings {
+    spec.object("kubernetes", known: ["cni", "sandboxImage", "upgrade"]) { k in
+      let cni = k.object("cni", known: ["plugin", "version"]) { c -> CNI? in
+        let plugin = c.choice("plugin", CNIPlugin.self, required: true)
+        let version = version(c, "version", required: true)
+        guard let plugin, let version else { return nil }
+        return CNI(plugin: plugin, version: version)
+      }
+      var upgrade = UpgradePolicy()
+      _ = k.object("upgrade", known: ["maxUnavailable", "drainTimeout"]) { u -> Bool? in
+        if let text = u.string("maxUnavailable") {
+          if text.hasSuffix("%"), let n = Int(text.dropLast()), (1...100).contains(n) {
+            upgrade.maxUnavailablePercent = n
+          } else {
+            reader.error("invalid-value", "\"\(text)\" is not a share of the workers", at: u.value("maxUnavailable")!,
+              path: u.path("maxUnavailable"), hint: "write a percentage from 1% to 100%, for example 10%")
+          }
+        }
+        if let t = duration(u, "drainTimeout") { upgrade.drainTimeoutSeconds = t }
+        return true
+      }
+      return KubernetesSettings(cni: cni, sandboxImage: k.string("sandboxImage"), upgrade: upgrade)
+    } ?? KubernetesSettings()
   }
 
   func hardening(_ spec: Fields) -> Hardening {

@@ -18,13 +18,14 @@ public struct Inventory: Sendable, Encodable {
   public var ssh: SSHDefaults
   public var artifacts: [String: Artifact]
   public var hardening: Hardening
+  public var kubernetes: KubernetesSettings
 
   /// Where each value was written: YAML path to position. Not part of the model's JSON.
   public var sourceMap: SourceMap
 
   private enum CodingKeys: String, CodingKey {
     case name, versions, network, etcd, failureDomains, endpoint, siteEndpoints, sites, hosts, ssh, artifacts,
-      hardening
+      hardening, kubernetes
   }
 }
 
@@ -181,6 +182,47 @@ public struct Artifact: Sendable, Encodable {
   }
   public var source: Source
   public var sha256: String?
+}
+
+/// The Kubernetes layer: the CNI, the pinned sandbox image, and how upgrades disrupt workloads.
+public struct KubernetesSettings: Sendable, Encodable {
+  public var cni: CNI?
+  /// containerd's pause image; nil means the one kubeadm uses for the Kubernetes version.
+  public var sandboxImage: String?
+  public var upgrade: UpgradePolicy
+
+  public init(cni: CNI? = nil, sandboxImage: String? = nil, upgrade: UpgradePolicy = UpgradePolicy()) {
+    self.cni = cni
+    self.sandboxImage = sandboxImage
+    self.upgrade = upgrade
+  }
+}
+
+public enum CNIPlugin: String, Sendable, Encodable, CaseIterable {
+  case calico, cilium
+}
+
+/// A version-pinned CNI whose manifest comes from the artifact cache (`artifacts.cni`).
+public struct CNI: Sendable, Encodable {
+  public var plugin: CNIPlugin
+  public var version: Version
+}
+
+public struct UpgradePolicy: Sendable, Encodable {
+  /// How many workers may be drained at once, as a share of the workers (at least one).
+  public var maxUnavailablePercent: Int
+  /// How long a drain may take before the upgrade stops.
+  public var drainTimeoutSeconds: Int
+
+  public init(maxUnavailablePercent: Int = 10, drainTimeoutSeconds: Int = 300) {
+    self.maxUnavailablePercent = maxUnavailablePercent
+    self.drainTimeoutSeconds = drainTimeoutSeconds
+  }
+
+  /// Workers per batch: the budget's share of `workers`, rounded up, at least one.
+  public func batchSize(workers: Int) -> Int {
+    max(1, (workers * maxUnavailablePercent + 99) / 100)
+  }
 }
 
 public enum HardeningProfile: String, Sendable, Encodable, CaseIterable {

@@ -78,6 +78,18 @@ public struct InventoryValidator {
         hint: "set spec.versions.kubernetes, for example 1.31.2")
     }
 
+    if let e = inv.endpoint, e.mode == .vip {
+      if e.interface == nil {
+        error("missing-field", "a vip endpoint needs the interface keepalived binds on its carriers", e.path + ".interface",
+          hint: "add interface: with the carriers' network interface, for example eth0 or ens192")
+      }
+      let carriers = e.carriers ?? (inv.hosts(with: .lb).isEmpty ? .controlPlane : .lb)
+      if carriers == .controlPlane, e.port == 6443 {
+        error("port-conflict", "the VIP is carried by the control planes, whose apiservers already listen on 6443",
+          e.path + ".port", hint: "give the endpoint another port (8443 is usual), or carry it on lb hosts")
+      }
+    }
+
     if !hostsIncomplete {
       out += topologyRules(inv, controlPlanes: controlPlanes)
     }
