@@ -58,7 +58,9 @@ let package = Package(
       "Support", "Inventory", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** The Kubernetes layer's rendered configuration: kubeadm (v1beta4), kubelet, policies. Pure. */
-    .target(name: "ControlPlane", dependencies: ["Inventory", "Etcd"], swiftSettings: strict),
+    .target(name: "ControlPlane", dependencies: [
+      "Support", "Inventory", "Etcd", "PKI", "Planning", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
     /** Drift: the desired state against the live hosts, one batched probe per host, pure comparisons. */
     .target(name: "Drift", dependencies: [
       "Support", "Inventory", "Planning", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
@@ -69,7 +71,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "ControlPlane",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -84,7 +86,7 @@ let package = Package(
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
-    .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Inventory", "TestSupport", "Yams"], exclude: ["Goldens"]),
+    .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),
     .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Support"]),
     .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",

@@ -4,6 +4,17 @@ import Inventory
 /// health check, and keepalived carrying a VIP (VRRP with an auth pass from the state dir, and a
 /// check on haproxy). Which hosts carry them follows the inventory's endpoint mode.
 public enum APIEndpointConfig {
+  public static let haproxyConfigPath = "/etc/haproxy/haproxy.cfg"
+  public static let keepalivedConfigPath = "/etc/keepalived/keepalived.conf"
+  /// haproxy's own health page, on loopback only.
+  public static let healthPort = 8404
+
+  /// The hosts that carry the VIP: the endpoint's `carriers`, else the lb hosts, else the control planes.
+  public static func vipCarriers(_ inv: Inventory) -> [ClusterHost] {
+    guard let e = inv.endpoint, e.mode == .vip else { return [] }
+    return inv.hosts(with: e.carriers ?? (inv.hosts(with: .lb).isEmpty ? .controlPlane : .lb))
+  }
+
   /// haproxy on an `lb` host, a VIP carrier or (localProxy) every node. On a VIP carrier it binds
   /// the VIP only (so it can share a control plane with the apiserver's own address); with a local
   /// proxy it binds 127.0.0.1.
@@ -38,6 +49,13 @@ public enum APIEndpointConfig {
         bind \(bind)
         default_backend kube-apiservers
 
+      # Health of the endpoint itself, for keepalived and operators: 200 while an apiserver is up.
+      frontend endpoint-health
+        mode http
+        bind 127.0.0.1:\(healthPort)
+        monitor-uri /healthz
+        monitor fail if { nbsrv(kube-apiservers) lt 1 }
+
       backend kube-apiservers
         balance roundrobin
         option httpchk
@@ -63,7 +81,7 @@ public enum APIEndpointConfig {
       }
 
       vrrp_script haproxy_alive {
-        script "/usr/bin/killall -0 haproxy"
+        script "/usr/bin/systemctl is-active --quiet haproxy.service"
         interval 2
         fall 2
         rise 2

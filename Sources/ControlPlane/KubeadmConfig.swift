@@ -1,6 +1,20 @@
 import Etcd
 import Inventory
 
+/// What joining the cluster takes: a bootstrap token, the CA's public-key pin, and (control planes)
+/// the key the uploaded certificates are encrypted with. Bulwark makes and keeps all three in the
+/// state dir, and owns the Kubernetes CA, so nothing has to be read back from `kubeadm init`.
+public struct JoinCredentials: Sendable {
+  public var token: String
+  public var caCertHash: String
+  public var certificateKey: String
+  public init(token: String, caCertHash: String, certificateKey: String) {
+    self.token = token
+    self.caCertHash = caCertHash
+    self.certificateKey = certificateKey
+  }
+}
+
 /// kubeadm's configuration (v1beta4) for a cluster with Bulwark's external etcd: InitConfiguration
 /// and ClusterConfiguration for the first control plane, JoinConfiguration for the others and for
 /// workers, and the KubeletConfiguration with the hardened K items. Rendered as text, golden-tested.
@@ -21,6 +35,13 @@ public struct KubeadmConfig: Sendable {
     return controlPlanes.first.map { "\(EtcdLayout.urlHost($0)):6443" } ?? "-"
   }
 
+  /// The endpoint a host reaches the API through: its site's own endpoint (a cloud load balancer in
+  /// a hybrid cluster), or the main one.
+  public func endpoint(for host: ClusterHost) -> String {
+    guard let e = inventory.siteEndpoints.first(where: { $0.sites.contains(host.site ?? "") }) else { return endpoint }
+    return "\(e.address?.description ?? "?"):\(e.port)"
+  }
+
   /// Every name the apiserver certificate must carry.
   public var certSANs: [String] {
     var names: [String] = []
@@ -33,10 +54,17 @@ public struct KubeadmConfig: Sendable {
     return names.filter { seen.insert($0).inserted }
   }
 
-  public func initConfiguration(for host: ClusterHost) -> String {
+  public func initConfiguration(for host: ClusterHost, credentials: JoinCredentials) -> String {
     """
     apiVersion: kubeadm.k8s.io/v1beta4
     kind: InitConfiguration
+    bootstrapTokens:
+      - token: "\(credentials.token)"
+        description: "bulwark: joins nodes"
+        ttl: 2h0m0s
+        usages: [signing, authentication]
+        groups: ["system:bootstrappers:kubeadm:default-node-token"]
+    certificateKey: "\(credentials.certificateKey)"
     localAPIEndpoint:
       advertiseAddress: \(host.address)
       bindPort: 6443
@@ -46,7 +74,8 @@ public struct KubeadmConfig: Sendable {
     \(taints(host))skipPhases:
       - addon/kube-proxy
     ---
-    \(clusterConfiguration())
+    \(clusterConfiguration())---
+    \(kubeletConfiguration())
     """
   }
 
@@ -105,16 +134,16 @@ public struct KubeadmConfig: Sendable {
   }
 
   /// A control plane after the first joins with the uploaded certificates.
-  public func joinConfiguration(for host: ClusterHost, controlPlane: Bool) -> String {
+  public func joinConfiguration(for host: ClusterHost, controlPlane: Bool, credentials: JoinCredentials) -> String {
     var text = """
       apiVersion: kubeadm.k8s.io/v1beta4
       kind: JoinConfiguration
       discovery:
         bootstrapToken:
-          apiServerEndpoint: \(endpoint)
-          token: "${BOOTSTRAP_TOKEN}"
+          apiServerEndpoint: \(endpoint(for: host))
+          token: "\(credentials.token)"
           caCertHashes:
-            - "${CA_CERT_HASH}"
+            - "\(credentials.caCertHash)"
       nodeRegistration:
         name: \(host.name)
         criSocket: unix:///run/containerd/containerd.sock
@@ -126,7 +155,7 @@ public struct KubeadmConfig: Sendable {
           localAPIEndpoint:
             advertiseAddress: \(host.address)
             bindPort: 6443
-          certificateKey: "${CERTIFICATE_KEY}"
+          certificateKey: "\(credentials.certificateKey)"
 
         """
     }

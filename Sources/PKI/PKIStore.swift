@@ -98,6 +98,16 @@ public struct PKIStore: Sendable {
       leaves: leaves)
   }
 
+  /// The pin kubeadm's discovery checks (`caCertHashes`): `sha256:` and the hex SHA-256 of the
+  /// certificate's SubjectPublicKeyInfo.
+  public func publicKeyPin(ofCertificate path: String) throws -> String {
+    let cert = try Certificate(pemEncoded: try read(path))
+    guard let key = P256.Signing.PublicKey(cert.publicKey) else {
+      throw PKIError(.unreadable, "\(path): only P-256 authorities are pinned")
+    }
+    return "sha256:" + hexString(SHA256.hash(data: key.derRepresentation))
+  }
+
   /// Why the leaf at these paths must be (re)issued, or nil when it is current.
   func staleness(
     of spec: CertificateSpec, certPath: String, keyPath: String, ca: CertificateAuthority, policy: PKIPolicy, now: Date

@@ -24,15 +24,26 @@ import Yams
     try Yams.load_all(yaml: text).compactMap { $0 as? [String: Any] }
   }
 
+  /// Fixed credentials for the goldens; real ones are random and live in the state dir.
+  static let credentials = JoinCredentials(token: "abcdef.0123456789abcdef",
+    caCertHash: "sha256:" + String(repeating: "ab", count: 32), certificateKey: String(repeating: "0f", count: 32))
+
   @Test func renderedFilesMatchTheirGoldens() throws {
     let inv = try hybrid()
     let config = KubeadmConfig(inv)
     let first = try #require(inv.hosts(with: .controlPlane).first)
     let second = try #require(inv.hosts(with: .controlPlane).dropFirst().first)
     let worker = try #require(inv.hosts(with: .worker).first)
-    golden(config.initConfiguration(for: first), "kubeadm-init.yaml")
-    golden(config.joinConfiguration(for: second, controlPlane: true), "kubeadm-join-control-plane.yaml")
-    golden(config.joinConfiguration(for: worker, controlPlane: false), "kubeadm-join-worker.yaml")
+    let awsWorker = try #require(inv.hosts.first { $0.name == "worker-aws-1" })
+    golden(config.initConfiguration(for: first, credentials: Self.credentials), "kubeadm-init.yaml")
+    golden(config.joinConfiguration(for: second, controlPlane: true, credentials: Self.credentials), "kubeadm-join-control-plane.yaml")
+    golden(config.joinConfiguration(for: worker, controlPlane: false, credentials: Self.credentials), "kubeadm-join-worker.yaml")
+    golden(config.joinConfiguration(for: awsWorker, controlPlane: false, credentials: Self.credentials), "kubeadm-join-worker-aws.yaml")
+    golden(NodeFiles.containerdConfig(sandboxImage: NodeFiles.sandboxImage(inv)), "containerd-config.toml")
+    golden(NodeFiles.crictlConfig, "crictl.yaml")
+    golden(NodeFiles.kubeletUnit, "kubelet.service")
+    golden(NodeFiles.kubeadmDropIn, "10-kubeadm.conf")
+    golden(NodeFiles.modulesLoad, "modules-load.conf")
     golden(config.kubeletConfiguration(), "kubelet-config.yaml")
     golden(Policies.auditPolicy, "audit-policy.yaml")
     golden(Policies.encryptionConfiguration(keyBase64: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), "encryption-config.yaml")
@@ -44,8 +55,9 @@ import Yams
     let inv = try hybrid()
     let config = KubeadmConfig(inv)
     let cp = inv.hosts(with: .controlPlane)[0]
-    #expect(try documents(config.initConfiguration(for: cp)).map { $0["kind"] as? String } == ["InitConfiguration", "ClusterConfiguration"])
-    #expect(try documents(config.joinConfiguration(for: cp, controlPlane: true)).first?["controlPlane"] != nil)
+    #expect(try documents(config.initConfiguration(for: cp, credentials: Self.credentials)).map { $0["kind"] as? String }
+      == ["InitConfiguration", "ClusterConfiguration", "KubeletConfiguration"])
+    #expect(try documents(config.joinConfiguration(for: cp, controlPlane: true, credentials: Self.credentials)).first?["controlPlane"] != nil)
     #expect(try documents(config.kubeletConfiguration()).first?["kind"] as? String == "KubeletConfiguration")
     #expect(try documents(Policies.auditPolicy).first?["kind"] as? String == "Policy")
     #expect(try documents(Policies.admissionConfiguration()).first?["kind"] as? String == "AdmissionConfiguration")

@@ -1,0 +1,153 @@
+import ControlPlane
+import Inventory
+import Planning
+import TestSupport
+import Testing
+
+/// The Kubernetes layer's plans on the hybrid sample, with the real Kubernetes kinds (etcd's stay
+/// described): bootstrap, upgrade and scale, golden-tested; and the version-skew rules as a table.
+@Suite struct KubernetesPlanTests {
+  static let root = repositoryRoot()
+
+  func hybrid(extraWorker: Bool = false) throws -> Inventory {
+    var text = try String(contentsOfFile: Self.root + "/inventories/hybrid.yaml", encoding: .utf8)
+    if extraWorker {
+      text = text.replacingOccurrences(of: "  kubernetes:\n    cni:", with: """
+            - name: worker-dc1-2
+              address: 10.10.3.12
+              site: dc1
+              roles: [worker]
+          kubernetes:
+            cni:
+        """)
+    }
+    let loaded = InventoryLoader().load(bytes: Array(text.utf8), file: Self.root + "/inventories/hybrid.yaml")
+    return try #require(loaded.inventory, "\(loaded.diagnostics)")
+  }
+
+  /// Artifacts with fixed digests, as a filled cache would give; secrets not made yet.
+  func inputs(_ facts: KubernetesClusterFacts) -> KubernetesInputs {
+    var artifacts = KubernetesArtifacts()
+    let digest = String(repeating: "5", count: 64)
+    for name in KubernetesArtifacts.binaries {
+      artifacts.binaries[name] = LocalArtifact(path: "cache/kubernetes/v1.31.2/\(name)", sha256: digest)
+    }
+    artifacts.containerdPackages = ["containerd_1.7.22-1_amd64.deb", "runc_1.1.14-1_amd64.deb"].map {
+      LocalArtifact(path: "cache/containerd/v1.7.22/\($0)", sha256: digest)
+    }
+    artifacts.cniManifest = LocalArtifact(path: "cache/cni/calico-v3.28.2.yaml", sha256: digest)
+    var inputs = KubernetesInputs.placeholder
+    inputs.artifacts = artifacts
+    inputs.facts = facts
+    return inputs
+  }
+
+  func plan(_ inv: Inventory, _ playbook: String, facts: KubernetesClusterFacts = .fresh) throws -> Plan {
+    let book = try PlaybookLoader().load(path: Self.root + "/playbooks/\(playbook).yaml").get()
+    let kinds = StepKinds.builtIn.merging(KubernetesKinds.all(inputs(facts))) { _, real in real }
+    return try Planner(kinds: kinds, established: Set(facts.nodes.keys)).plan(inv, playbook: book).get()
+  }
+
+  func golden(_ text: String, _ name: String) {
+    if let diff = goldenMismatch(text, file: Self.root + "/Tests/ControlPlaneTests/Goldens/plans/\(name)") { Issue.record("\(diff)") }
+  }
+
+  /// Every node of the inventory at `version`.
+  func running(_ inv: Inventory, _ version: String, except: Set<String> = [], extra: [String] = []) -> KubernetesClusterFacts {
+    let v = Version(version)!
+    var nodes: [String: Version] = [:]
+    for h in inv.hosts where (h.has(.controlPlane) || h.has(.worker)) && !except.contains(h.name) { nodes[h.name] = v }
+    for n in extra { nodes[n] = v }
+    return KubernetesClusterFacts(apiServerVersion: v, nodes: nodes)
+  }
+
+  @Test func bootstrapInitsJoinsThenAddsTheCNI() throws {
+    let p = try plan(try hybrid(), "bootstrap")
+    golden(p.renderedText(), "hybrid-bootstrap.txt")
+    let init_ = try #require(p.step("control-planes/cp-dc1/init"))
+    guard case .command(let argv, let unless) = init_.operation else { Issue.record("init is not a command"); return }
+    #expect(argv == ["/usr/local/bin/kubeadm", "init", "--config", "/etc/kubernetes/bulwark/kubeadm.yaml", "--upload-certs"])
+    #expect(unless == ["test", "-f", "/etc/kubernetes/admin.conf"])
+    // The second control plane joins only after the first's gates; workers after every control plane.
+    #expect(p.step("control-planes/cp-dc2/pki-dir")?.dependsOn.contains("control-planes/cp-dc1/endpoint-ready") == true)
+    let workers = try #require(p.phases.first { $0.name == "workers" })
+    #expect(workers.batches == [["worker-dc1-1"], ["worker-dc2-1"], ["worker-aws-1"], ["worker-aws-2"]])
+    #expect(p.step("cluster-addons/cp-dc1/cni") != nil && p.step("cluster-addons/cp-dc2/cni") == nil)
+    // Secrets travel as state-dir uploads named by digest: the plan never holds one.
+    let json = try p.renderedJSON()
+    #expect(!json.contains("abcdef.") && !json.contains("auth_pass") && !json.contains("secretbox:\\n"))
+    // The lb hosts carry keepalived and haproxy; the cloud control plane uses its load balancer,
+    // which its gate checks.
+    #expect(p.step("api-endpoint/lb-dc1-a/keepalived-running") != nil)
+    #expect(p.steps.filter { $0.phase == "api-endpoint" && $0.host == "cp-aws" }.isEmpty)
+    #expect(p.step("control-planes/cp-aws/endpoint-ready")?.summary.contains("k8s-api.aws.example.com:6443") == true)
+  }
+
+  @Test func upgradeGoesEtcdThenFirstControlPlaneThenOthersThenWorkerBatches() throws {
+    let inv = try hybrid()
+    let p = try plan(inv, "upgrade", facts: running(inv, "1.30.5"))
+    golden(p.renderedText(), "hybrid-upgrade.txt")
+    #expect(p.phases.map(\.name) == ["snapshot", "etcd-binaries", "etcd-upgrade", "control-plane-upgrade", "worker-upgrade"])
+    let cp = try #require(p.phases.first { $0.name == "control-plane-upgrade" })
+    #expect(cp.batches == [["cp-dc1"], ["cp-dc2"], ["cp-aws"]])
+    #expect(p.step("control-plane-upgrade/cp-dc1/upgrade-apply") != nil)
+    #expect(p.step("control-plane-upgrade/cp-dc2/upgrade-node")?.dependsOn == ["control-plane-upgrade/cp-dc2/kubeadm"])
+    #expect(p.step("control-plane-upgrade/cp-dc2/kubeadm")?.dependsOn == ["control-plane-upgrade/cp-dc1/endpoint-ready"])
+    // 25% of four workers: one at a time; drained and uncordoned from the first control plane.
+    let workers = try #require(p.phases.first { $0.name == "worker-upgrade" })
+    #expect(workers.ordering == "disruption-budget" && workers.batches.allSatisfy { $0.count == 1 })
+    let drain = try #require(p.step("worker-upgrade/worker-dc1-1/drain"))
+    #expect(drain.host == "cp-dc1" && drain.summary.contains("timeout 300s"))
+    #expect(p.step("worker-upgrade/worker-dc1-1/kubelet")?.host == "worker-dc1-1")
+    // Nodes already on the version plan nothing: a stopped upgrade continues where it stopped.
+    let partway = running(inv, "1.30.5", except: ["cp-dc1"])
+    var facts = partway
+    facts.nodes["cp-dc1"] = Version("1.31.2")!
+    let resumed = try plan(inv, "upgrade", facts: facts)
+    #expect(resumed.steps.filter { $0.id.hasPrefix("control-plane-upgrade/cp-dc1/") && $0.kind != "kubernetes.apiserver-gate" }.isEmpty)
+  }
+
+  @Test func addingAWorkerPlansThatWorkerOnlyAndRemovingOneDrainsAndDeletesIt() throws {
+    let inv = try hybrid(extraWorker: true)
+    let facts = running(inv, "1.31.2", except: ["worker-dc1-2"], extra: ["worker-old"])
+    let p = try plan(inv, "scale", facts: facts)
+    golden(p.renderedText(), "hybrid-scale.txt")
+    let touched = Set(p.steps.filter { $0.phase != "firewall" && $0.operation != .barrier }.map(\.host))
+    #expect(touched == ["worker-dc1-2", "cp-dc1"])
+    #expect(p.steps.filter { $0.host == "cp-dc1" && $0.phase != "firewall" }.map(\.id) == ["node-remove/cp-dc1/remove-worker-old"])
+    #expect(p.step("workers/worker-dc1-2/join") != nil)
+    // Every firewall learns the new node's address.
+    #expect(p.step("firewall/cp-dc1/firewall")?.summary.contains("nftables") == true)
+  }
+
+  @Test(arguments: [
+    // (running, kubelets, target, upgrading, rules broken)
+    ("1.30.5", ["1.30.5"], "1.31.2", true, [String]()),
+    ("1.30.5", ["1.30.5"], "1.30.5", false, []),
+    ("1.30.5", ["1.30.5"], "1.30.7", true, []),
+    ("1.30.5", ["1.30.5"], "1.30.7", false, ["upgrade-with-upgrade"]),
+    ("1.30.5", ["1.30.5"], "1.32.0", true, ["one-minor-at-a-time"]),
+    ("1.31.2", ["1.31.2"], "1.30.5", true, ["no-downgrade"]),
+    ("1.31.2", ["1.31.2"], "2.0.0", true, ["one-minor-at-a-time"]),
+    ("1.30.5", ["1.31.0"], "1.31.2", true, ["kubelet-not-newer"]),
+    ("1.30.5", ["1.27.3"], "1.31.2", true, ["kubelet-skew"]),
+    ("1.30.5", ["1.28.3"], "1.31.2", true, []),
+  ])
+  func versionSkew(running: String, kubelets: [String], target: String, upgrading: Bool, broken: [String]) {
+    var nodes: [String: Version] = [:]
+    for (i, k) in kubelets.enumerated() { nodes["node-\(i)"] = Version(k)! }
+    let facts = KubernetesClusterFacts(apiServerVersion: Version(running)!, nodes: nodes)
+    #expect(VersionSkew.check(facts, target: Version(target)!, upgrading: upgrading).map(\.rule) == broken)
+  }
+
+  @Test func aFreshClusterHasNoSkew() {
+    #expect(VersionSkew.check(.fresh, target: Version("1.31.2")!, upgrading: false).isEmpty)
+  }
+
+  @Test func theProbeReadsServerAndNodeVersions() {
+    let facts = KubernetesProbe.parse("server v1.30.5\nnode cp-1 v1.30.5\nnode w-1 v1.29.9+k3s1\n")
+    #expect(facts.apiServerVersion == Version("1.30.5"))
+    #expect(facts.nodes == ["cp-1": Version("1.30.5")!, "w-1": Version("1.29.9")!])
+    #expect(KubernetesProbe.parse("none\n") == .fresh)
+  }
+}
