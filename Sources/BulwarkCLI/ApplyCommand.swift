@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Etcd
 import Execution
 import Foundation
@@ -128,10 +129,17 @@ struct ClusterRun {
       }
       try checkVersions(facts, inv)
     }
+    var kubernetesFacts = KubernetesClusterFacts.fresh
+    if DomainInputs.usesKubernetes(playbook, inv) {
+      kubernetesFacts = await KubernetesFactsGatherer.gather(inv, fleet: fleet)
+    }
     let stateDirectory = options.inventory.stateDirectory(cluster: inv.name)
+    try await ArtifactDownloads.fetch(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory)
     var plan = try DomainInputs.plan(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
-      playbook: playbook, writePKI: true, facts: facts, restoreFrom: restoreFrom)
-    if DomainInputs.usesEtcd(playbook) { plan.factsFingerprint = facts.fingerprint }
+      playbook: playbook, writePKI: true, facts: facts, kubernetesFacts: kubernetesFacts, restoreFrom: restoreFrom)
+    if DomainInputs.usesEtcd(playbook) || DomainInputs.usesKubernetes(playbook, inv) {
+      plan.factsFingerprint = DomainInputs.fingerprint(facts, kubernetesFacts)
+    }
     let planned = plan
     Console.out(plan.renderedText())
     if !yes, isatty(STDIN_FILENO) == 1 {

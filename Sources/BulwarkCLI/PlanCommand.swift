@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Etcd
 import Foundation
 import Logging
@@ -65,9 +66,14 @@ struct PlanCommand: AsyncParsableCommand {
         Console.err("warning: no etcd facts from \(host): \(why)\n")
       }
     }
+    var kubernetesFacts = KubernetesClusterFacts.fresh
+    if facts && DomainInputs.usesKubernetes(book, inv) {
+      kubernetesFacts = await KubernetesFactsGatherer.gather(inv, fleet: Fleet.ssh(inv, inventoryPath: options.inventory))
+    }
     var plan = try DomainInputs.plan(inv, inventoryPath: options.inventory,
-      stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false, facts: gathered)
-    if facts { plan.factsFingerprint = gathered.fingerprint }
+      stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false, facts: gathered,
+      kubernetesFacts: kubernetesFacts)
+    if facts { plan.factsFingerprint = DomainInputs.fingerprint(gathered, kubernetesFacts) }
     lap("planning \(plan.steps.count) steps")
     switch output {
     case .text: Console.out(plan.renderedText())

@@ -14,7 +14,7 @@ hon() { local h=$1; shift; "$BIN" lab ssh "${HLAB[@]}" "$H$h" -- "$@"; }
 expect "harden lab: up 4"                  0 "$BIN" lab up 4 "${HLAB[@]}" --subnet 10.123.4 --out "$hdir"
 hinv="$hdir/etcd.yaml"
 {
-  sed -n '/^apiVersion/,/^  hosts:/p' "$hdir/lab.yaml" | sed -e '/kubernetes:/d' -e '/^  endpoint:/,/^  sites:/{/^  sites:/!d}'
+  sed -n '/^apiVersion/,/^  hosts:/p' "$hdir/lab.yaml" | sed -e '/kubernetes\|containerd/d' -e '/^  endpoint:/,/^  sites:/{/^  sites:/!d}'
   for i in 1 2 3; do echo "    - {name: $H$i, address: $(hip "$i"), site: $H, roles: [etcd], ssh: {become: true}}"; done
 } >"$hinv"
 expect "audit before hardening fails"      2 "$BIN" audit -i "$hinv"

