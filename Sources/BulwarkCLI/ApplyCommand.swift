@@ -36,12 +36,15 @@ struct ApplyCommand: AsyncParsableCommand {
 struct UpgradeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "upgrade",
-    abstract: "Roll the cluster to the inventory's versions: etcd one member at a time behind health gates.",
+    abstract: "Roll the cluster to the inventory's versions: etcd one member at a time, then Kubernetes.",
     discussion: """
-      A snapshot first; then each member (leadership moved away from a leader) is restarted on the new \
-      binary, followed by a gate: every member healthy and this member's revision at least where the \
-      cluster was before its restart. Skipping a minor version and downgrades are refused. When a gate \
-      fails the run stops there, leaving a healthy cluster on mixed versions; a re-run continues.
+      etcd: a snapshot first; then each member (leadership moved away from a leader) is restarted on \
+      the new binary, followed by a gate: every member healthy and this member's revision at least \
+      where the cluster was before its restart. Kubernetes: `kubeadm upgrade apply` on the first \
+      control plane, `upgrade node` on the others one at a time behind apiserver and endpoint gates, \
+      then workers in batches sized by the disruption budget (drain, upgrade, restart, uncordon, \
+      Ready). Skipping a minor version, downgrades and kubelet skew are refused when planning. When a \
+      gate fails the run stops there, leaving a serving cluster on mixed versions; a re-run continues.
       """)
 
   @OptionGroup var options: ConnectionOptions
