@@ -159,7 +159,8 @@ public enum KubernetesKinds {
     let inv = c.inventory
     guard let e = inv.siteEndpoints.first(where: { $0.sites.contains(c.host.site ?? "") }) ?? inv.endpoint else { return [] }
     let carriesVIP = e.mode == .vip && APIEndpointConfig.vipCarriers(inv).contains { $0.name == c.host.name }
-    let runsProxy = carriesVIP || (e.mode == .localProxy && (c.host.has(.worker) || c.host.has(.controlPlane)))
+    // With a local proxy a control plane reaches its own apiserver on 127.0.0.1:6443; workers get haproxy there.
+    let runsProxy = carriesVIP || (e.mode == .localProxy && c.host.has(.worker) && !c.host.has(.controlPlane))
     guard runsProxy else { return [] }
     var drafts: [StepDraft] = []
     if carriesVIP {

@@ -78,6 +78,10 @@ public struct InventoryValidator {
         hint: "set spec.versions.kubernetes, for example 1.31.2")
     }
 
+    for e in [inv.endpoint].compactMap({ $0 }) + inv.siteEndpoints where e.mode == .localProxy && e.port != 6443 {
+      error("invalid-value", "a local proxy listens on 6443: control planes reach their own apiserver there", e.path + ".port",
+        hint: "remove the port, or use a vip or loadBalancer endpoint")
+    }
     if let e = inv.endpoint, e.mode == .vip {
       if e.interface == nil {
         error("missing-field", "a vip endpoint needs the interface keepalived binds on its carriers", e.path + ".interface",

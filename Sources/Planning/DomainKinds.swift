@@ -104,7 +104,7 @@ enum DomainKinds {
     case .vip:
       let role = e.carriers ?? (c.topology.lbHosts.isEmpty ? .controlPlane : .lb)
       return c.host.has(role)
-    case .localProxy: return c.host.has(.worker) || c.host.has(.controlPlane)
+    case .localProxy: return c.host.has(.worker) && !c.host.has(.controlPlane)
     case .loadBalancer: return c.host.has(.controlPlane)
     }
   }

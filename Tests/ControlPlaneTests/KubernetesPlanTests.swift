@@ -120,6 +120,20 @@ import Testing
     #expect(p.step("firewall/cp-dc1/firewall")?.summary.contains("nftables") == true)
   }
 
+  @Test func aLocalProxyRunsHaproxyOnEveryWorkerOnly() throws {
+    let text = try String(contentsOfFile: Self.root + "/inventories/hybrid.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "    mode: vip\n    address: 10.10.0.100\n    port: 6443\n    carriers: lb\n    interface: eth0\n",
+        with: "    mode: localProxy\n")
+    let inv = try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "hybrid.yaml").inventory)
+    let p = try plan(inv, "bootstrap")
+    let proxies = Set(p.steps.filter { $0.id.hasSuffix("/haproxy-config") }.map(\.host))
+    // The AWS workers keep their site's load balancer; the on-prem workers get a local haproxy.
+    #expect(proxies == ["worker-dc1-1", "worker-dc2-1"])
+    guard case .file(_, let content, _, _, _) = try #require(p.step("api-endpoint/worker-dc1-1/haproxy-config")).operation else { return }
+    #expect(content.contains("bind 127.0.0.1:6443"))
+    #expect(p.steps.filter { $0.id.contains("keepalived") }.isEmpty)
+  }
+
   @Test(arguments: [
     // (running, kubelets, target, upgrading, rules broken)
     ("1.30.5", ["1.30.5"], "1.31.2", true, [String]()),
