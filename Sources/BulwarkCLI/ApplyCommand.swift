@@ -21,7 +21,20 @@ struct ApplyCommand: AsyncParsableCommand {
       3 on invalid input. Running it twice changes nothing.
       """)
 
-  @OptionGroup var options: ConnectionOptions
+  @Argument(help: "A plan saved with `bulwark plan --out`: applied as it is, only while the hosts still match it.")
+  var savedPlan: String?
+
+  @Option(name: [.short, .customLong("inventory")], help: "The inventory YAML file (default with a saved plan: the one it names).")
+  var inventory: String?
+
+  @Flag(name: .shortAndLong, help: "Show more detail (commands, debug logs).")
+  var verbose = false
+
+  @Option(help: "The cluster's local state (PKI, snapshots); default: NAME.state next to the inventory.")
+  var stateDir: String?
+
+  @Option(help: "Hosts worked on at once (default: the inventory's ssh.concurrency).")
+  var concurrency: Int?
 
   @Option(help: "A playbook name from the playbooks directory, or a path to a playbook file.")
   var playbook = "bootstrap"
@@ -29,7 +42,34 @@ struct ApplyCommand: AsyncParsableCommand {
   @OptionGroup var runOptions: RunOptions
 
   func run() async throws {
-    try await runOptions.execute(playbook, options, versionRule: .sameVersion)
+    var saved: Plan?
+    if let savedPlan {
+      guard let data = FileManager.default.contents(atPath: savedPlan) else {
+        Console.err("error: cannot read \(savedPlan)\n")
+        throw BulwarkExit.invalidInput
+      }
+      do {
+        saved = try Plan.fromJSON(data)
+      } catch {
+        Console.err("error: \(savedPlan) is not a saved plan: \(error)\n")
+        throw BulwarkExit.invalidInput
+      }
+      if let problem = saved!.validateGraph().first {
+        Console.err("error: \(savedPlan): \(problem)\n")
+        throw BulwarkExit.invalidInput
+      }
+    }
+    guard let path = inventory ?? saved?.inventory else {
+      Console.err("error: give the inventory with -i FILE, or a saved plan\n")
+      throw BulwarkExit.invalidInput
+    }
+    var args = ["-i", path]
+    if verbose { args.append("-v") }
+    if let stateDir { args += ["--state-dir", stateDir] }
+    if let concurrency { args += ["--concurrency", String(concurrency)] }
+    let options = try ConnectionOptions.parse(args)
+    let name = saved.map { ($0.playbook as NSString).lastPathComponent } ?? playbook
+    try await runOptions.execute(name, options, versionRule: .sameVersion, saved: saved)
   }
 }
 
@@ -67,9 +107,9 @@ struct RunOptions: ParsableArguments {
   @Flag(help: "Do not ask for confirmation.")
   var yes = false
 
-  func execute(_ playbook: String, _ options: ConnectionOptions, versionRule: ClusterRun.VersionRule) async throws {
+  func execute(_ playbook: String, _ options: ConnectionOptions, versionRule: ClusterRun.VersionRule, saved: Plan? = nil) async throws {
     let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory.inventory)
-    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: versionRule).execute()
+    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: versionRule, saved: saved).execute()
   }
 }
 
@@ -101,6 +141,50 @@ enum PlaybookChoice {
 
 /// Facts, plan, confirmation, execution and the report: what apply, upgrade and the etcd commands share.
 struct ClusterRun {
+  /// Loads the inventory and refuses a strict-policy host nobody has vouched for (a warning at
+  /// validate, an error here).
+  func connectVouched() throws -> (Inventory, Fleet) {
+    let (inv, diagnostics, fleet) = try options.connect()
+    let unknown = diagnostics.filter { $0.code == "host-key-unknown" }
+    if !unknown.isEmpty {
+      for d in unknown { Console.err(Diagnostic(.error, code: d.code, d.message, at: d.location, path: d.path, hint: d.hint).rendered + "\n") }
+      throw BulwarkExit.invalidInput
+    }
+    return (inv, fleet)
+  }
+
+  /// Asks the hosts again how the saved plan's steps stand; refuses the plan when anything differs
+  /// from what it was made from, naming what.
+  static func checkStillCurrent(_ saved: Plan, inv: Inventory, fleet: Fleet, playbook: Playbook) async throws -> Plan {
+    guard saved.cluster == inv.name, let expected = saved.factsFingerprint, saved.isObserved else {
+      Console.err("error: this saved plan was not made from live facts for cluster \(inv.name); make one with `bulwark plan -i FILE --out PLAN.json`\n")
+      throw BulwarkExit.invalidInput
+    }
+    let facts = await LivePlan.facts(inv, playbook: playbook, fleet: fleet)
+    var now = saved
+    now.observe(await PlanObserver.observe(saved, fleet: fleet))
+    let digest = now.observationDigest(facts: DomainInputs.fingerprint(facts.etcd, facts.kubernetes))
+    guard digest == expected else {
+      var changed: [String] = []
+      for (old, new) in zip(saved.steps, now.steps) where old.observed != new.observed {
+        func say(_ o: Observation?) -> String {
+          guard let o else { return "-" }
+          return o.state == .unchanged ? "as desired" : (o.detail ?? o.state.rawValue)
+        }
+        changed.append("  \(new.id): when planned: \(say(old.observed)); now: \(say(new.observed))")
+      }
+      Console.err("error: the hosts changed since this plan was made (facts \(expected.prefix(12)) then, \(digest.prefix(12)) now); refusing to apply it.\n")
+      if changed.isEmpty {
+        Console.err("  the cluster's facts (etcd members or versions, Kubernetes nodes) differ\n")
+      } else {
+        Console.err(changed.prefix(20).joined(separator: "\n") + (changed.count > 20 ? "\n  … and \(changed.count - 20) more" : "") + "\n")
+      }
+      Console.err("Make a new plan: bulwark plan -i \(saved.inventory ?? "FILE") --out PLAN.json\n")
+      throw BulwarkExit.invalidInput
+    }
+    return saved
+  }
+
   enum VersionRule {
     /// Members must already run the inventory's etcd version (`apply`): a version change is `upgrade`'s.
     case sameVersion
@@ -116,32 +200,18 @@ struct ClusterRun {
   var versionRule: VersionRule
   var restoreFrom: LocalArtifact? = nil
 
+  /// A plan made earlier (`plan --out`): applied only while the hosts still show what it was made from.
+  var saved: Plan? = nil
+
   func execute() async throws {
-    let (inv, diagnostics, fleet) = try options.connect()
-    // A strict policy with a host nobody has vouched for is a warning at validate, an error here.
-    let unknown = diagnostics.filter { $0.code == "host-key-unknown" }
-    if !unknown.isEmpty {
-      for d in unknown { Console.err(Diagnostic(.error, code: d.code, d.message, at: d.location, path: d.path, hint: d.hint).rendered + "\n") }
-      throw BulwarkExit.invalidInput
-    }
-    var facts = EtcdClusterFacts.fresh
-    if DomainInputs.usesEtcd(playbook) {
-      facts = await EtcdFactsGatherer.gather(inv, fleet: fleet)
-      for (host, why) in facts.unreachable.sorted(by: { $0.key < $1.key }) {
-        Console.err("warning: no etcd facts from \(host): \(why)\n")
-      }
-      try checkVersions(facts, inv)
-    }
-    var kubernetesFacts = KubernetesClusterFacts.fresh
-    if DomainInputs.usesKubernetes(playbook, inv) {
-      kubernetesFacts = await KubernetesFactsGatherer.gather(inv, fleet: fleet)
-    }
+    let (inv, fleet) = try connectVouched()
     let stateDirectory = options.inventory.stateDirectory(cluster: inv.name)
-    try await ArtifactDownloads.fetch(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory)
-    var plan = try DomainInputs.plan(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
-      playbook: playbook, writePKI: true, facts: facts, kubernetesFacts: kubernetesFacts, restoreFrom: restoreFrom)
-    if DomainInputs.usesEtcd(playbook) || DomainInputs.usesKubernetes(playbook, inv) {
-      plan.factsFingerprint = DomainInputs.fingerprint(facts, kubernetesFacts)
+    let plan: Plan
+    if let saved {
+      plan = try await Self.checkStillCurrent(saved, inv: inv, fleet: fleet, playbook: playbook)
+    } else {
+      plan = try await LivePlan.make(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
+        playbook: playbook, fleet: fleet, writePKI: true, restoreFrom: restoreFrom) { try checkVersions($0, inv) }
     }
     let planned = plan
     Console.out(plan.renderedText())

@@ -10,7 +10,12 @@ struct PlanCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "plan",
     abstract: "Show what a playbook would do to the inventory's hosts.",
-    discussion: "Exits 0 when nothing would change, 2 when changes are pending, 3 on invalid input, 1 on error.")
+    discussion: """
+      Gathers facts and asks every host how each step stands (read-only, one probe per host), then \
+      lists what would change: + create, ~ update, - delete, > run, with what differs and a unified \
+      diff for text files. --offline plans without connecting. Exits 0 when nothing would change, 2 \
+      when changes are pending, 3 on invalid input, 1 on error.
+      """)
 
   @OptionGroup var options: InventoryOptions
 
@@ -26,8 +31,11 @@ struct PlanCommand: AsyncParsableCommand {
   @Option(help: "Also write the plan as JSON to this file.")
   var out: String?
 
-  @Flag(help: "Gather facts from the hosts first (read-only, over SSH), and plan from what they run.")
-  var facts = false
+  @Flag(help: "Plan without connecting: every step as it would run on fresh hosts.")
+  var offline = false
+
+  @Option(help: "Hosts asked at once (default: the inventory's ssh.concurrency).")
+  var concurrency: Int?
 
   func run() async throws {
     options.bootstrapLogging()
@@ -59,21 +67,18 @@ struct PlanCommand: AsyncParsableCommand {
       throw BulwarkExit.invalidInput
     case .success(let b): book = b
     }
-    var gathered = EtcdClusterFacts.fresh
-    if facts && DomainInputs.usesEtcd(book) {
-      gathered = await EtcdFactsGatherer.gather(inv, fleet: Fleet.ssh(inv, inventoryPath: options.inventory))
-      for (host, why) in gathered.unreachable.sorted(by: { $0.key < $1.key }) {
-        Console.err("warning: no etcd facts from \(host): \(why)\n")
-      }
+    let plan: Plan
+    let stateDirectory = options.stateDirectory(cluster: inv.name)
+    if offline {
+      plan = try DomainInputs.plan(inv, inventoryPath: options.inventory, stateDirectory: stateDirectory, playbook: book,
+        writePKI: false)
+    } else {
+      // Live: facts and one read-only probe per host. A plan saved for apply also prepares the state
+      // dir (certificates, secrets), so it names exactly the files apply will upload.
+      let fleet = Fleet.ssh(inv, inventoryPath: options.inventory, concurrency: concurrency)
+      plan = try await LivePlan.make(inv, inventoryPath: options.inventory, stateDirectory: stateDirectory, playbook: book,
+        fleet: fleet, writePKI: out != nil)
     }
-    var kubernetesFacts = KubernetesClusterFacts.fresh
-    if facts && DomainInputs.usesKubernetes(book, inv) {
-      kubernetesFacts = await KubernetesFactsGatherer.gather(inv, fleet: Fleet.ssh(inv, inventoryPath: options.inventory))
-    }
-    var plan = try DomainInputs.plan(inv, inventoryPath: options.inventory,
-      stateDirectory: options.stateDirectory(cluster: inv.name), playbook: book, writePKI: false, facts: gathered,
-      kubernetesFacts: kubernetesFacts)
-    if facts { plan.factsFingerprint = DomainInputs.fingerprint(gathered, kubernetesFacts) }
     lap("planning \(plan.steps.count) steps")
     switch output {
     case .text: Console.out(plan.renderedText())

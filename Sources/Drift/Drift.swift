@@ -86,7 +86,7 @@ public struct DriftProbe: Sendable {
       guard case .needsChange(let change) = result else { continue }
       var diff: String?
       if let c = step.contents(out), c.current != c.desired {
-        diff = Self.describe(c, host: host.name)
+        diff = c.describedDifference(host: host.name)
       }
       findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: change.detail, diff: diff))
     }
@@ -105,16 +105,6 @@ public struct DriftProbe: Sendable {
       }
     }
     return HostDrift(host: host.name, findings: findings, compared: count - 1 + hardening.count)
-  }
-
-  /// A unified diff for text; for binaries, the two hashes.
-  static func describe(_ c: FileContents, host: String) -> String {
-    let text = { (b: [UInt8]) -> String? in b.contains(0) ? nil : String(validating: b, as: UTF8.self) }
-    if let old = text(c.current), let new = text(c.desired) {
-      return UnifiedDiff.make(from: old, to: new, oldName: "\(host):\(c.path)", newName: "desired \(c.path)")
-    }
-    let hash = { (b: [UInt8]) in hexString(SHA256.hash(data: b)) }
-    return "binary: sha256 \(hash(c.current)) on the host, \(hash(c.desired)) desired"
   }
 
   /// Version, flags of the running process against its unit, and membership against the inventory.

@@ -1,3 +1,4 @@
+import Crypto
 import Remote
 import Support
 
@@ -12,6 +13,8 @@ public struct PlannedStep: Sendable, Hashable, Codable {
   public var action: Action
   public var dependsOn: [String]
   public var operation: StepOperation
+  /// What the host showed when the plan was made from live facts; nil for an offline plan.
+  public var observed: Observation?
 
   public init(
     id: String, phase: String, host: HostID, kind: String, summary: String, action: Action, dependsOn: [String],
@@ -25,6 +28,21 @@ public struct PlannedStep: Sendable, Hashable, Codable {
     self.action = action
     self.dependsOn = dependsOn
     self.operation = operation
+  }
+}
+
+/// A step as the host showed it when planning: already as desired, to change (with what differs,
+/// and a unified diff for text files), or not known (the host could not be asked, or the step is a
+/// checkpoint of the run: a health gate, a snapshot).
+public struct Observation: Sendable, Hashable, Codable {
+  public enum State: String, Sendable, Hashable, Codable { case unchanged, change, unknown }
+  public var state: State
+  public var detail: String?
+  public var diff: String?
+  public init(_ state: State, detail: String? = nil, diff: String? = nil) {
+    self.state = state
+    self.detail = detail
+    self.diff = diff
   }
 }
 
@@ -44,6 +62,8 @@ public struct Plan: Sendable, Codable {
   public var playbook: String
   /// A digest of the facts the plan was made from; nil when planned without facts.
   public var factsFingerprint: String?
+  /// The inventory the plan was made from, for `apply PLAN.json`.
+  public var inventory: String?
   public var phases: [PlannedPhase]
   public var steps: [PlannedStep]
 
@@ -56,6 +76,34 @@ public struct Plan: Sendable, Codable {
   }
 
   public var hasChanges: Bool { steps.contains { $0.action != .noop && $0.action != .check } }
+
+  /// Whether the plan was made from live observations of the hosts.
+  public var isObserved: Bool { steps.contains { $0.observed != nil } }
+
+  /// Applies observations: a step the host already satisfies becomes a no-op; one to change takes
+  /// the action the check reported (create when absent, update when it differs, …).
+  public mutating func observe(_ observations: [String: (Observation, Action?)]) {
+    for i in steps.indices {
+      guard let (o, action) = observations[steps[i].id] else { continue }
+      steps[i].observed = o
+      switch o.state {
+      case .unchanged: steps[i].action = .noop
+      case .change: if let action { steps[i].action = action }
+      case .unknown: break
+      }
+    }
+  }
+
+  /// A digest of what the hosts showed for every observed step (gates and other checkpoints
+  /// excluded) and of the facts: a saved plan is applied only while it still matches.
+  public func observationDigest(facts: String?) -> String {
+    var text = (facts ?? "-") + "\n"
+    for s in steps where s.action != .check {
+      guard let o = s.observed else { continue }
+      text += "\(s.id)|\(o.state.rawValue)|\(o.detail ?? "")|\(o.diff.map { hexString(SHA256.hash(data: Array($0.utf8))) } ?? "")\n"
+    }
+    return hexString(SHA256.hash(data: Array(text.utf8)))
+  }
 
   public func step(_ id: String) -> PlannedStep? { steps.first { $0.id == id } }
 

@@ -15,6 +15,7 @@ final class PlanJSONWriter {
       w.member("cluster") { w.string(plan.cluster) }
       if let f = plan.factsFingerprint { w.member("factsFingerprint") { w.string(f) } }
       w.member("formatVersion") { w.number(plan.formatVersion) }
+      if let i = plan.inventory { w.member("inventory") { w.string(i) } }
       w.member("phases") {
         w.array(plan.phases) { phase in
           w.object {
@@ -39,6 +40,15 @@ final class PlanJSONWriter {
       member("host") { string(s.host) }
       member("id") { string(s.id) }
       member("kind") { string(s.kind) }
+      if let o = s.observed {
+        member("observed") {
+          object {
+            if let d = o.detail { member("detail") { string(d) } }
+            if let d = o.diff { member("diff") { string(d) } }
+            member("state") { string(o.state.rawValue) }
+          }
+        }
+      }
       member("operation") { operation(s.operation) }
       member("phase") { string(s.phase) }
       member("summary") { string(s.summary) }

@@ -16,7 +16,11 @@ extension Plan {
     let real = steps.filter { $0.operation != .barrier }
     let hostCount = Set(real.map(\.host)).count
     out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real.count) steps on \(hostCount) hosts")
-    if let factsFingerprint {
+    let observed = isObserved
+    if observed {
+      let unchanged = steps.filter { $0.action == .noop && $0.operation != .barrier }.count
+      out.append("(planned from live facts \(factsFingerprint.map { String($0.prefix(12)) } ?? "-"): what differs on each host; \(unchanged) steps already as desired are not listed; every step is checked again at apply)")
+    } else if let factsFingerprint {
       out.append("(planned from facts \(factsFingerprint.prefix(12)): membership and versions as the hosts report them; every step is checked again at apply)")
     } else {
       out.append("(planned without facts: each step is shown as it would run on a fresh host)")
@@ -26,7 +30,9 @@ extension Plan {
     for s in steps where s.operation == .barrier { barrierSummary[s.id] = s.summary }
     // A step run from another host (a drain from the first control plane) is listed under the host
     // it is about, the one its id names.
-    for s in steps where s.operation != .barrier { byPhaseHost[s.phase, default: [:]][s.subject, default: []].append(s) }
+    for s in steps where s.operation != .barrier && !(observed && s.action == .noop) {
+      byPhaseHost[s.phase, default: [:]][s.subject, default: []].append(s)
+    }
     let width = steps.map(\.id.count).max() ?? 0
     for phase in phases {
       out.append("")
@@ -53,13 +59,23 @@ extension Plan {
           for s in hostSteps {
             let elsewhere = s.host == host ? "" : " (run on \(s.host))"
             out.append("    \(s.action.symbol) \(s.id)\(String(repeating: " ", count: width - s.id.count))  \(s.summary)\(elsewhere)")
+            if let o = s.observed, o.state != .unchanged {
+              let lead = String(repeating: " ", count: 8)
+              if let d = o.detail {
+                // One difference per line when there are many ("key 0 -> 1, key 1 -> 0, …").
+                let parts = d.count > 100 ? d.components(separatedBy: ", ") : [d]
+                out += parts.enumerated().map { lead + ($0.offset == 0 && o.state == .unknown ? "not known: " : "") + $0.element }
+              }
+              if let diff = o.diff { out += diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { lead + $0 } }
+            }
           }
         }
       }
     }
     let c = counts
     out.append("")
-    out.append("Plan: \(c.create) to add, \(c.update) to change, \(c.delete) to remove, \(c.run) to run, \(c.check) checks.")
+    out.append("Plan: \(c.create) to add, \(c.update) to change, \(c.delete) to remove, \(c.run) to run, \(c.check) checks"
+      + (observed ? "; \(c.noop - steps.filter { $0.operation == .barrier }.count) unchanged." : "."))
     return out.joined(separator: "\n") + "\n"
   }
 

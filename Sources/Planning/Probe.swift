@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Remote
 import Support
@@ -29,6 +30,18 @@ public struct FileContents: Sendable {
   public var path: String
   public var current: [UInt8]
   public var desired: [UInt8]
+}
+
+extension FileContents {
+  /// A unified diff for text; for binaries, the two hashes.
+  public func describedDifference(host: String) -> String {
+    let text = { (b: [UInt8]) -> String? in b.contains(0) ? nil : String(validating: b, as: UTF8.self) }
+    if let old = text(current), let new = text(desired) {
+      return UnifiedDiff.make(from: old, to: new, oldName: "\(host):\(path)", newName: "desired \(path)")
+    }
+    let hash = { (b: [UInt8]) in hexString(SHA256.hash(data: b)) }
+    return "binary: sha256 \(hash(current)) on the host, \(hash(desired)) desired"
+  }
 }
 
 extension ProbedStep {

@@ -176,7 +176,7 @@ final class EventLog: @unchecked Sendable {
     #expect(try String(contentsOfFile: "\(dir)/etc/app.conf", encoding: .utf8) == "key = value\n")
 
     let second = await executor(LocalTransport()).run(p, mode: .apply)
-    #expect(second.changedCount == 0 && second.satisfiedCount == 3)
+    #expect(second.changedCount == 0 && second.satisfiedCount == 3, "\(second.outcomes)")
 
     // Tamper, then a check-only run sees exactly that drift.
     chmod("\(dir)/etc/app.conf", 0o644)
@@ -206,7 +206,7 @@ final class EventLog: @unchecked Sendable {
     #expect(!FileManager.default.fileExists(atPath: "\(dir)/made"), "the host's copy is removed")
     #expect((try FileManager.default.attributesOfItem(atPath: "\(dir)/state/fetched")[.posixPermissions] as? Int) == 0o600)
     let second = await executor(LocalTransport()).run(p, mode: .apply)
-    #expect(second.changedCount == 0 && second.satisfiedCount == 3)
+    #expect(second.changedCount == 0 && second.satisfiedCount == 3, "\(second.outcomes)")
   }
 
   @Test func anArtifactWhoseChecksumChangedIsNeverUploaded() async throws {
