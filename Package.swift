@@ -27,6 +27,10 @@ let package = Package(
     .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
     /** Diagnostics, the step DAG, redaction and argv quoting: shared by every module. */
     .target(name: "Support", swiftSettings: strict),
+    /** SQLite's C API (Debian's libsqlite3), for the run journal only. */
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    /** The run journal and the cluster lock in the state dir; C types stay inside. */
+    .target(name: "Journal", dependencies: ["CSQLite", "Support"], swiftSettings: strict),
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
     .target(name: "SafeYAML", dependencies: ["Support", "CLibYAML", "Yams"], swiftSettings: strict),
     /** The inventory model, its YAML decoding and its validation rules. */
@@ -71,7 +75,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "ControlPlane",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "ControlPlane", "Journal",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -84,6 +88,7 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
+    .testTarget(name: "JournalTests", dependencies: ["Journal"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),

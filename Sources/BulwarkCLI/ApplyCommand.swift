@@ -4,6 +4,7 @@ import Etcd
 import Execution
 import Foundation
 import Inventory
+import Journal
 import Logging
 import Planning
 import Remote
@@ -107,9 +108,12 @@ struct RunOptions: ParsableArguments {
   @Flag(help: "Do not ask for confirmation.")
   var yes = false
 
+  @Flag(name: .shortAndLong, help: "Print only the summary and errors.")
+  var quiet = false
+
   func execute(_ playbook: String, _ options: ConnectionOptions, versionRule: ClusterRun.VersionRule, saved: Plan? = nil) async throws {
     let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory.inventory)
-    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: versionRule, saved: saved).execute()
+    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: versionRule, saved: saved, quiet: quiet).execute()
   }
 }
 
@@ -202,10 +206,30 @@ struct ClusterRun {
 
   /// A plan made earlier (`plan --out`): applied only while the hosts still show what it was made from.
   var saved: Plan? = nil
+  /// Only the summary (and errors).
+  var quiet = false
 
   func execute() async throws {
     let (inv, fleet) = try connectVouched()
     let stateDirectory = options.inventory.stateDirectory(cluster: inv.name)
+    let lock: ClusterLock
+    do {
+      lock = try ClusterLock(path: stateDirectory + "/lock", command: CommandLine.arguments.joined(separator: " "))
+    } catch {
+      Console.err("error: \(error)\n")
+      throw BulwarkExit.failure
+    }
+    defer { lock.release() }
+    if let stale = lock.staleHolder {
+      Console.err("note: a stale lock from pid \(stale.pid) on \(stale.machine) (since \(stale.since)) was left by a run that did not end cleanly; taken over\n")
+    }
+    let journal: RunJournal
+    do { journal = try RunJournal(path: stateDirectory + "/journal.db") } catch {
+      Console.err("error: \(error)\n")
+      throw BulwarkExit.failure
+    }
+    try reportUnfinished(journal)
+
     let plan: Plan
     if let saved {
       plan = try await Self.checkStillCurrent(saved, inv: inv, fleet: fleet, playbook: playbook)
@@ -213,8 +237,7 @@ struct ClusterRun {
       plan = try await LivePlan.make(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
         playbook: playbook, fleet: fleet, writePKI: true, restoreFrom: restoreFrom) { try checkVersions($0, inv) }
     }
-    let planned = plan
-    Console.out(plan.renderedText())
+    if !quiet { Console.out(plan.renderedText()) }
     if !yes, isatty(STDIN_FILENO) == 1 {
       Console.out("\nApply this plan? Only 'yes' proceeds: ")
       guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
@@ -222,22 +245,36 @@ struct ClusterRun {
         throw BulwarkExit.failure
       }
     }
-    Console.out("\n")
+    if !quiet { Console.out("\n") }
+    let transport: any Transport = options.inventory.verbose ? EchoingTransport(base: fleet.transport) : fleet.transport
     let executor = Executor(
-      transport: fleet.transport, endpoints: fleet.endpoints, concurrency: fleet.concurrency,
+      transport: transport, endpoints: fleet.endpoints, concurrency: fleet.concurrency,
       logger: Logger(label: "bulwark.apply"))
+    let runID = try journal.beginRun(playbook: plan.playbook, plan: plan.factsFingerprint ?? "-")
+    let progress = RunProgress(total: plan.steps.filter { $0.operation != .barrier }.count, quiet: quiet)
+    progress.start()
+    let planned = plan
     let report = await withInterruptCancellation {
       await executor.run(planned, mode: .apply) { event in
-        guard case .finished(let step, _, let outcome) = event else { return }
-        Console.out(Self.line(step, outcome) + "\n")
+        // The start is on disk before the step touches its host.
+        switch event {
+        case .started(let step, let host): try? journal.stepStarted(runID, step: step, host: host)
+        case .finished(let step, let host, let outcome):
+          if !step.hasSuffix("/barrier") {
+            try? journal.stepFinished(runID, step: step, host: host, outcome: Self.word(outcome), detail: Self.detail(outcome))
+          }
+        }
+        progress.handle(event)
       }
     }
+    progress.stop()
+    try? journal.endRun(runID, result: Task.isCancelled ? "interrupted" : (report.succeeded ? "succeeded" : "failed"))
     let failed = report.failures.count
     Console.out(
-      "\nApplied: \(report.changedCount) changed, \(report.satisfiedCount) unchanged, \(failed) failed, \(report.skippedCount) skipped.\n"
+      "\(quiet ? "" : "\n")Applied: \(report.changedCount) changed, \(report.satisfiedCount) unchanged, \(failed) failed, \(report.skippedCount) skipped.\n"
     )
     for step in plan.steps {
-      if case .fetch(_, _, let local) = step.operation, FileManager.default.fileExists(atPath: local) {
+      if case .fetch(_, _, let local) = step.operation, FileManager.default.fileExists(atPath: local), !quiet {
         Console.out("Snapshot: \(local)\n")
       }
     }
@@ -245,8 +282,50 @@ struct ClusterRun {
       for f in report.failures { Console.err("error: \(f.step): \(f.message)\n") }
       if versionRule == .upgrade {
         Console.err("The upgrade stopped there. Members already upgraded stay upgraded and the others keep their version; fix the cause and run `bulwark upgrade` again to continue.\n")
+      } else {
+        Console.err("Fix the cause and run the same command again: finished steps are checked and left alone, the rest continue.\n")
       }
       throw BulwarkExit.failure
+    }
+  }
+
+  /// The last run, when it did not finish: what was in flight, what failed. Every step is checked
+  /// again before anything is applied, so nothing is repeated that its check does not call for.
+  func reportUnfinished(_ journal: RunJournal) throws {
+    guard let last = try journal.lastRun(), last.result != "succeeded" else { return }
+    let steps = try journal.steps(of: last.id)
+    let inFlight = steps.filter { $0.outcome == nil }
+    let failed = steps.filter { $0.outcome == "failed" }
+    let finished = steps.filter { $0.outcome != nil }.count
+    let when = ISO8601DateFormatter().string(from: last.startedAt)
+    if last.endedAt == nil {
+      Console.err("Resuming: run #\(last.id) (\(last.playbook), started \(when)) did not finish; the controller stopped (killed, or its machine went down) after \(finished) steps.\n")
+      try journal.endRun(last.id, result: "abandoned")
+    } else if !failed.isEmpty || last.result == "interrupted" {
+      Console.err("Resuming: run #\(last.id) (\(last.playbook), started \(when)) ended \(last.result ?? "early") after \(finished) steps.\n")
+    } else {
+      return
+    }
+    for s in inFlight { Console.err("  in flight then: \(s.step) on \(s.host)\n") }
+    for s in failed { Console.err("  failed then: \(s.step) on \(s.host): \(s.detail ?? "")\n") }
+    Console.err("Each of these, and every other step, is checked again before anything is applied; nothing runs again unless its check says it must.\n\n")
+  }
+
+  static func word(_ outcome: StepOutcome) -> String {
+    switch outcome {
+    case .satisfied: "ok"
+    case .changed: "changed"
+    case .needsChange: "pending"
+    case .failed: "failed"
+    case .skipped: "skipped"
+    }
+  }
+
+  static func detail(_ outcome: StepOutcome) -> String? {
+    switch outcome {
+    case .satisfied(let d), .changed(let d), .failed(let d): d
+    case .needsChange(let c): c.detail
+    case .skipped(let root): "because \(root) failed"
     }
   }
 
@@ -270,13 +349,5 @@ struct ClusterRun {
     }
   }
 
-  static func line(_ step: String, _ outcome: StepOutcome) -> String {
-    switch outcome {
-    case .satisfied: "  ok       \(step)"
-    case .changed(let detail): "  changed  \(step): \(detail)"
-    case .needsChange(let c): "  pending  \(step): \(c.detail)"
-    case .failed(let message): "  FAILED   \(step): \(message)"
-    case .skipped(let root): "  skipped  \(step) (because \(root) failed)"
-    }
-  }
+
 }
