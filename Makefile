@@ -3,7 +3,7 @@
 
 SWIFT      ?= swift
 APT_PKGS   := libssh2-1-dev libyaml-dev libsqlite3-dev pkg-config openssh-client openssh-server sudo python3 python3-pip coreutils procps passwd \
-              iproute2 util-linux systemd-container debootstrap haproxy openssl curl
+              iproute2 util-linux systemd-container debootstrap haproxy openssl curl nftables
 BIN        := .build/debug/bulwark
 
 .PHONY: all deps build artifacts test unit e2e demo bench-plan bench-lab goldens clean

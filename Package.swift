@@ -29,6 +29,8 @@ let package = Package(
     .target(name: "Support", swiftSettings: strict),
     /** SQLite's C API (Debian's libsqlite3), for the run journal only. */
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    /** The HTML report: topology picture, last plan, audit, drift. Pure rendering. */
+    .target(name: "Report", dependencies: ["Inventory", "Planning", "Hardening", "Drift"], swiftSettings: strict),
     /** The run journal and the cluster lock in the state dir; C types stay inside. */
     .target(name: "Journal", dependencies: ["CSQLite", "Support"], swiftSettings: strict),
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
@@ -75,7 +77,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "ControlPlane", "Journal",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "ControlPlane", "Journal", "Report",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -89,6 +91,7 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "Inventory", "Planning", "Hardening", "Drift", "TestSupport"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),

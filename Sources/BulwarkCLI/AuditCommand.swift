@@ -28,13 +28,28 @@ struct AuditCommand: AsyncParsableCommand {
     for w in auditor.expiredWaivers {
       Console.err("warning: the waiver for \(w.id) expired on \(w.expires ?? "?"); the check counts again\n")
     }
+    let audits = await Self.audit(inv, hosts: hosts, fleet: fleet, auditor: auditor)
+    switch output {
+    case .text: Console.out(AuditReport.text(audits))
+    case .json: Console.out(try AuditReport.json(audits))
+    case .junit: Console.out(AuditReport.junit(audits))
+    case .sarif: Console.out(try AuditReport.sarif(audits))
+    }
+    if audits.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
+    if audits.contains(where: { $0.failed > 0 }) { throw BulwarkExit.changesPending }
+  }
+}
+
+extension AuditCommand {
+  /// The catalogue against the hosts: one read-only probe each.
+  static func audit(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, auditor: Auditor) async -> [HostAudit] {
     let sshFrom = HardeningAddresses.sshFrom(inv)
     let byName = Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, $0) })
     let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
       let r = try await remote.run(HostProbe.command(auditor.checks(for: byName[remote.id]!)))
       return HostProbe.parse(r.stdoutText)
     }
-    let audits = outcomes.map { o -> HostAudit in
+    return outcomes.map { o -> HostAudit in
       let host = byName[o.host]!
       switch o.result {
       case .success(let facts):
@@ -44,14 +59,6 @@ struct AuditCommand: AsyncParsableCommand {
         return HostAudit(host: o.host, results: [], error: describe(e))
       }
     }
-    switch output {
-    case .text: Console.out(AuditReport.text(audits))
-    case .json: Console.out(try AuditReport.json(audits))
-    case .junit: Console.out(AuditReport.junit(audits))
-    case .sarif: Console.out(try AuditReport.sarif(audits))
-    }
-    if audits.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
-    if audits.contains(where: { $0.failed > 0 }) { throw BulwarkExit.changesPending }
   }
 }
 

@@ -40,6 +40,20 @@ struct DriftCommand: AsyncParsableCommand {
     // the same round trip, so no facts are gathered first.
     let plan = try DomainInputs.plan(inv, inventoryPath: inventoryPath,
       stateDirectory: options.connection.inventory.stateDirectory(cluster: inv.name), playbook: book, writePKI: false)
+    let drift = await Self.drift(inv, hosts: hosts, fleet: fleet, plan: plan)
+    switch output {
+    case .text: Console.out(DriftReport.text(drift))
+    case .json: Console.out(try DriftReport.json(drift))
+    case .junit: Console.out(DriftReport.junit(drift))
+    }
+    if drift.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
+    if drift.contains(where: { !$0.findings.isEmpty }) { throw BulwarkExit.changesPending }
+  }
+}
+
+extension DriftCommand {
+  /// The plan's steps, the catalogue and etcd's state against the hosts: one read-only probe each.
+  static func drift(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, plan: Plan) async -> [HostDrift] {
     let auditor = Auditor(waivers: inv.hardening.waivers, today: LoadedInventory.today())
     let sshFrom = HardeningAddresses.sshFrom(inv)
     let probes = Dictionary(uniqueKeysWithValues: hosts.map {
@@ -48,7 +62,7 @@ struct DriftCommand: AsyncParsableCommand {
     let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
       try await remote.run(RemoteCommand(["sh", "-c", probes[remote.id]!.script])).stdoutText
     }
-    let drift = outcomes.map { o -> HostDrift in
+    return outcomes.map { o -> HostDrift in
       let probe = probes[o.host]!
       switch o.result {
       case .success(let text):
@@ -58,12 +72,5 @@ struct DriftCommand: AsyncParsableCommand {
         return HostDrift(host: o.host, findings: [], compared: 0, error: describe(e))
       }
     }
-    switch output {
-    case .text: Console.out(DriftReport.text(drift))
-    case .json: Console.out(try DriftReport.json(drift))
-    case .junit: Console.out(DriftReport.junit(drift))
-    }
-    if drift.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
-    if drift.contains(where: { !$0.findings.isEmpty }) { throw BulwarkExit.changesPending }
   }
 }

@@ -41,6 +41,13 @@ enum LivePlan {
     plan.observe(await PlanObserver.observe(plan, fleet: fleet))
     plan.inventory = URL(fileURLWithPath: inventoryPath).standardizedFileURL.path
     plan.factsFingerprint = plan.observationDigest(facts: DomainInputs.fingerprint(facts.etcd, facts.kubernetes))
+    // The report shows the last plan made for the cluster.
+    if let json = try? plan.renderedJSON() {
+      try? FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      FileManager.default.createFile(atPath: lastPlanPath(stateDirectory), contents: Data(json.utf8), attributes: [.posixPermissions: 0o600])
+    }
     return plan
   }
+
+  static func lastPlanPath(_ state: String) -> String { state + "/last-plan.json" }
 }

@@ -14,6 +14,12 @@ public struct DriftFinding: Sendable, Equatable {
   public var detail: String
   /// A unified diff for a text file; nil otherwise.
   public var diff: String?
+  public init(item: String, summary: String, detail: String, diff: String? = nil) {
+    self.item = item
+    self.summary = summary
+    self.detail = detail
+    self.diff = diff
+  }
 }
 
 public struct HostDrift: Sendable {

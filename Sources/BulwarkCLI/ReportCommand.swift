@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Hardening
+import Journal
+import Planning
+import Report
+
+/// `bulwark report --html FILE`: one self-contained page with the topology, the last plan, the
+/// audit and the drift status. Read-only on the hosts.
+struct ReportCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Write one self-contained HTML page: topology, last plan, audit results and drift (read-only).",
+    discussion: """
+      The last plan is the one `plan` or `apply` made last for this cluster (kept in the state dir); \
+      the audit and drift are asked of the hosts now. Exits 0 when the page was written, 3 on invalid input.
+      """)
+
+  @OptionGroup var options: FleetOptions
+
+  @Option(help: "Where to write the page.")
+  var html: String
+
+  @Option(help: "The playbook whose plan is the desired state for drift.")
+  var playbook = "bootstrap"
+
+  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
+  var playbooksDir: String?
+
+  func run() async throws {
+    let (inv, hosts, fleet) = try options.fleet()
+    let inventoryPath = options.connection.inventory.inventory
+    let state = options.connection.inventory.stateDirectory(cluster: inv.name)
+    let lastPlanPath = LivePlan.lastPlanPath(state)
+    let lastPlan = FileManager.default.contents(atPath: lastPlanPath).flatMap { try? Plan.fromJSON($0) }
+    let madeAt = (try? FileManager.default.attributesOfItem(atPath: lastPlanPath)[.modificationDate] as? Date).map {
+      ISO8601DateFormatter().string(from: $0)
+    }
+    let auditor = Auditor(waivers: inv.hardening.waivers, today: LoadedInventory.today())
+    let audits = await AuditCommand.audit(inv, hosts: hosts, fleet: fleet, auditor: auditor)
+    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: inventoryPath)
+    let desired = try DomainInputs.plan(inv, inventoryPath: inventoryPath, stateDirectory: state, playbook: book, writePKI: false)
+    let drift = await DriftCommand.drift(inv, hosts: hosts, fleet: fleet, plan: desired)
+    var lastRun: HTMLReport.LastRun?
+    if FileManager.default.fileExists(atPath: state + "/journal.db"), let r = try? RunJournal(path: state + "/journal.db").lastRun() {
+      lastRun = HTMLReport.LastRun(id: r.id, playbook: r.playbook, started: ISO8601DateFormatter().string(from: r.startedAt),
+        result: r.result ?? (r.endedAt == nil ? "did not finish" : "?"))
+    }
+    let page = HTMLReport(inventory: inv, plan: lastPlan, planMadeAt: madeAt, audits: audits, drift: drift, lastRun: lastRun,
+      generatedAt: ISO8601DateFormatter().string(from: Date())).render()
+    guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8), attributes: [.posixPermissions: 0o644]) else {
+      Console.err("error: cannot write \(html)\n")
+      throw BulwarkExit.failure
+    }
+    let failing = audits.reduce(0) { $0 + $1.failed }
+    Console.out("Report: \(html) (\(page.utf8.count) bytes): \(hosts.count) hosts, \(failing) failing checks, drift on \(drift.filter { !$0.findings.isEmpty }.count) hosts\(lastPlan == nil ? ", no plan yet" : "")\n")
+  }
+}
