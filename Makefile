@@ -3,7 +3,7 @@
 
 SWIFT      ?= swift
 APT_PKGS   := libssh2-1-dev libyaml-dev libsqlite3-dev pkg-config openssh-client openssh-server sudo python3 python3-pip coreutils procps passwd \
-              iproute2 util-linux systemd-container debootstrap haproxy openssl curl nftables
+              iproute2 util-linux systemd-container debootstrap haproxy openssl curl nftables chromium
 BIN        := .build/debug/bulwark
 
 .PHONY: all deps build artifacts test unit e2e demo bench-plan bench-lab goldens clean
@@ -49,6 +49,7 @@ demo: build artifacts
 	$(BIN) lab up 3
 	$(BIN) validate -i $(LAB_INV)
 	$(BIN) ping -i $(LAB_INV)
+	-$(BIN) plan -i $(LAB_INV) | tail -25
 	$(BIN) apply -i $(LAB_INV) --yes
 	ETCDCTL_API=3 cache/artifacts/etcd/v3.5.1/etcdctl --endpoints=https://10.123.0.11:2379 \
 	  --cacert=$(LAB_PKI)/ca.crt --cert=$(LAB_PKI)/clients/bulwark.crt --key=$(LAB_PKI)/clients/bulwark.key \
@@ -57,10 +58,13 @@ demo: build artifacts
 	$(BIN) certs -i $(LAB_INV)
 	$(BIN) audit -i $(LAB_INV) | grep -v "^  pass"
 	$(BIN) drift -i $(LAB_INV)
+	$(BIN) plan -i $(LAB_INV) | tail -1
+	$(BIN) report -i $(LAB_INV) --html .bulwark/lab/report.html
 	$(BIN) lab status
 	@echo
 	@echo "The lab is still running, with etcd on lab1..lab3. Get in:  $(BIN) lab ssh lab1"
 	@echo "Snapshot:    $(BIN) etcd snapshot -i $(LAB_INV)"
+	@echo "Report:      .bulwark/lab/report.html"
 	@echo "Tear down:   $(BIN) lab down"
 
 # Not a test: times validate + plan on 1,000 / 5,000 / 10,000 generated hosts.

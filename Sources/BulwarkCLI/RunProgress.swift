@@ -51,7 +51,8 @@ final class RunProgress: @unchecked Sendable {
       switch event {
       case .started(let step, let host):
         let t = now()
-        running[step] = (host, t, t)
+        // The first "still waiting" line comes at 5 s, then one every 10 s.
+        running[step] = (host, t, t.addingTimeInterval(-5))
         if style == .plain { emit("\(stamp(t)) start    \(step)\(host == subject(step) ? "" : " (on \(host))")\n") }
       case .finished(let step, _, let outcome):
         done += 1
@@ -67,7 +68,7 @@ final class RunProgress: @unchecked Sendable {
     }
   }
 
-  private func tick() {
+  func tick() {
     lock.withLock {
       let t = now()
       // Long waits get a line of their own, in both styles.

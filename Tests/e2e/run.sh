@@ -28,18 +28,18 @@ contains "diagnostics carry line:column"   "inventories/invalid/multiple-errors.
 expect "missing file exits 3"              3 "$BIN" validate -i "$work/nope.yaml"
 contains "missing file is named"           "cannot read $work/nope.yaml"
 expect "alias bomb is refused"             3 timeout 10 "$BIN" validate -i inventories/invalid/alias-bomb.yaml
-expect "plan with changes exits 2"         2 "$BIN" plan -i inventories/hybrid.yaml
+expect "plan with changes exits 2"         2 "$BIN" plan --offline -i inventories/hybrid.yaml
 contains "plan ends with a summary"        "Plan: 220 to add, 84 to change, 0 to remove, 56 to run, 12 checks."
-expect "plan -o json exits 2"              2 "$BIN" plan -i inventories/hybrid.yaml -o json --out "$work/plan.json"
+expect "plan -o json exits 2"              2 "$BIN" plan --offline -i inventories/hybrid.yaml -o json --out "$work/plan.json"
 if python3 -c "import json,sys; p=json.load(open(sys.argv[1])); assert p['formatVersion']==1 and len(p['steps'])>100" "$work/plan.json"; then
   ok "saved plan is JSON with steps"; else bad "saved plan is JSON with steps"; fi
-expect "plan -o dot"                       2 "$BIN" plan -i inventories/hybrid.yaml -o dot
+expect "plan -o dot"                       2 "$BIN" plan --offline -i inventories/hybrid.yaml -o dot
 contains "dot output is a digraph"         "digraph plan {"
-expect "plan of an invalid inventory"      3 "$BIN" plan -i inventories/invalid/etcd-even.yaml
-expect "unknown playbook exits 3"          3 "$BIN" plan -i inventories/hybrid.yaml --playbook nope
+expect "plan of an invalid inventory"      3 "$BIN" plan --offline -i inventories/invalid/etcd-even.yaml
+expect "unknown playbook exits 3"          3 "$BIN" plan --offline -i inventories/hybrid.yaml --playbook nope
 contains "unknown playbook is named"       'no playbook "nope"'
 printf 'apiVersion: bulwark.dev/v1alpha1\nkind: Playbook\nname: x\nphases:\n  - name: a\n    hosts: all\n    steps:\n      - kind: fiel\n' > "$work/bad.yaml"
-expect "bad playbook exits 3"              3 "$BIN" plan -i inventories/hybrid.yaml --playbook "$work/bad.yaml"
+expect "bad playbook exits 3"              3 "$BIN" plan --offline -i inventories/hybrid.yaml --playbook "$work/bad.yaml"
 contains "bad playbook hint"               'did you mean "file"?'
 expect "the hardening catalogue"           0 "$BIN" checks
 if [ "$out" = "$(sed -n '/^## The catalogue$/,$p' docs/hardening.md | tail -n +2)" ]; then
@@ -128,6 +128,8 @@ source Tests/e2e/etcd.sh
 source Tests/e2e/harden.sh
 
 source Tests/e2e/k8s.sh
+
+source Tests/e2e/ops.sh
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
