@@ -37,7 +37,7 @@ contains "the failure names the file"      "kubernetes/v1.31.2/kubeadm is not on
 contains "kubeadm init is skipped"         "skipped  control-planes/${K}4/init (because node-prep/${K}4/kubeadm failed)"
 contains "the worker join is skipped"      "skipped  workers/${K}7/join"
 contains "haproxy runs anyway"             "changed  api-endpoint/${K}4/haproxy-running"
-if grep -qE "^  (ok|changed) +etcd-health/${K}1/health-gate" <<<"$out"; then ok "etcd is built anyway"; else bad "etcd is built anyway" "$(grep etcd-health <<<"$out")"; fi
+if grep -qE "\] (ok|changed) +etcd-health/${K}1/health-gate" <<<"$out"; then ok "etcd is built anyway"; else bad "etcd is built anyway" "$(grep etcd-health <<<"$out")"; fi
 
 # Node preparation and containerd, installed by Bulwark from Debian's packages.
 for h in 4 7; do
