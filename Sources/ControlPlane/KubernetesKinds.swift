@@ -348,29 +348,33 @@ public enum KubernetesKinds {
         .command(argv: [KubernetesPaths.kubeadm, "upgrade", "node"],
           unless: ["grep", "-q", "kube-apiserver:v\(target)", "/etc/kubernetes/manifests/kube-apiserver.yaml"])))
     }
-    drafts += uploads(i, names: ["kubelet", "kubectl"], version: target.description)
-    drafts.append(StepDraft("restart-kubelet", "restart the kubelet onto \(target)", action: .update,
-      .command(argv: ["sh", "-c", "systemctl daemon-reload && systemctl restart kubelet.service"], unless: ["sh", "-c", kubeletRestarted])))
-    return drafts
+    return drafts + kubeletOnto(target, c, i)
   }
 
   /// One worker: drained from the first control plane, upgraded, restarted, uncordoned, and ready
   /// on the new version before its batch counts as done.
   static func upgradeWorker(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
-    guard let target = c.inventory.versions.kubernetes, i.facts.nodes[c.host.name] != target,
-      let operatorHost = c.topology.controlPlanes.first?.name
-    else { return [] }
+    guard let target = c.inventory.versions.kubernetes, i.facts.nodes[c.host.name] != target else { return [] }
+    var drafts = uploads(i, names: ["kubeadm"], version: target.description)
+    drafts.append(StepDraft("upgrade-node", "kubeadm upgrade node on \(c.host.name) (kubelet configuration)", action: .update,
+      .command(argv: [KubernetesPaths.kubeadm, "upgrade", "node"],
+        unless: ["sh", "-c", "\(NodeFiles.binDirectory)/kubelet --version | grep -q 'v\(target)$'"])))
+    return drafts + kubeletOnto(target, c, i)
+  }
+
+  /// What every node does once kubeadm upgraded it, as kubeadm's upgrade guide orders it: drained
+  /// (from the first control plane), the new kubelet and kubectl, the kubelet restarted, uncordoned,
+  /// and a gate that the node is Ready on the new version.
+  static func kubeletOnto(_ target: Version, _ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
     let node = c.host.name
+    let operatorHost = c.topology.controlPlanes.first?.name ?? node
     let timeout = c.inventory.kubernetes.upgrade.drainTimeoutSeconds
+    let upgraded = kubeletVersionIs(node, target)
     var drafts = [
       StepDraft("drain", "cordon and drain \(node) (timeout \(timeout)s)", action: .run,
         .command(argv: ["sh", "-c", "\(KubernetesPaths.kubectl) drain \(node) --ignore-daemonsets --delete-emptydir-data --timeout=\(timeout)s"],
-          unless: ["sh", "-c", kubeletVersionIs(node, target)]), runsOn: operatorHost),
+          unless: ["sh", "-c", upgraded]), runsOn: operatorHost),
     ]
-    drafts += uploads(i, names: ["kubeadm"], version: target.description)
-    drafts.append(StepDraft("upgrade-node", "kubeadm upgrade node on \(node) (kubelet configuration)", action: .update,
-      .command(argv: [KubernetesPaths.kubeadm, "upgrade", "node"],
-        unless: ["sh", "-c", "\(NodeFiles.binDirectory)/kubelet --version | grep -q 'v\(target)$'"])))
     drafts += uploads(i, names: ["kubelet", "kubectl"], version: target.description)
     drafts += [
       StepDraft("restart-kubelet", "restart the kubelet onto \(target)", action: .update,
@@ -380,7 +384,7 @@ public enum KubernetesKinds {
           unless: ["sh", "-c", "[ \"$(\(KubernetesPaths.kubectl) get node \(node) -o jsonpath='{.spec.unschedulable}')\" != true ]"]),
         runsOn: operatorHost),
       StepDraft("ready", "gate: \(node) is Ready on \(target)", action: .check,
-        .wait(argv: ["sh", "-c", "\(kubeletVersionIs(node, target)) && \(KubernetesPaths.kubectl) get node \(node) -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"],
+        .wait(argv: ["sh", "-c", "\(upgraded) && \(KubernetesPaths.kubectl) get node \(node) -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"],
           timeoutSeconds: 300), runsOn: operatorHost),
     ]
     return drafts
