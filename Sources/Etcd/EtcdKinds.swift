@@ -358,12 +358,12 @@ struct UpgradeMemberKind: StepKind {
       fi
       """
     let upgraded = "readlink /proc/$(systemctl show -p MainPID --value etcd.service)/exe | grep -qx \(layout.etcd)"
-    let now = facts.runningVersion.map { "now \($0)" } ?? "stopped now"
+    let from = facts.runningVersion.map(\.description) ?? "stopped"
     return [
       StepDraft("unit", "\(EtcdLayout.unitPath): ExecStart to etcd \(layout.version) (takes effect at the restart)", action: .update,
         .file(path: EtcdLayout.unitPath, content: EtcdUnit.render(for: c.host, in: layout), mode: 0o600, owner: "root",
           group: "root")),
-      StepDraft("upgrade", "restart \(c.host.name) on etcd \(layout.version) (\(now)); leadership moved away first if it leads",
+      StepDraft("upgrade", "restart \(c.host.name) on etcd \(from) -> \(layout.version); leadership moved away first if it leads",
         action: .update, .command(argv: ["sh", "-c", script], unless: ["sh", "-c", upgraded])),
     ]
   }
