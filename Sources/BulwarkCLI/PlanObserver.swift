@@ -44,7 +44,10 @@ enum PlanObserver {
             switch try s.step.evaluate(out) {
             case .satisfied: result[s.id] = (Observation(.unchanged), nil)
             case .needsChange(let change):
-              let diff = s.step.contents(out).flatMap { $0.current == $0.desired ? nil : $0.describedDifference(host: o.host) }
+              // A diff against nothing (a file still to be made) would only repeat the file.
+              let diff = s.step.contents(out).flatMap {
+                $0.current == $0.desired || $0.current.isEmpty ? nil : $0.describedDifference(host: o.host)
+              }
               result[s.id] = (Observation(.change, detail: change.detail, diff: diff), change.action)
             }
           } catch {
