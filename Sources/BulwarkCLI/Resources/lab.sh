@@ -312,8 +312,10 @@ cmd_up() {
   echo "  inventory:   $OUT/lab.yaml"
   echo "  known_hosts: $OUT/known_hosts"
   echo "  key:         $OUT/id_ed25519"
-  echo "  get in:      bulwark lab ssh $(host_name 1)"
-  echo "  tear down:   bulwark lab down"
+  local named=""
+  [ "$ID" = lab ] || named=" --name $ID"
+  echo "  get in:      bulwark lab ssh$named $(host_name 1)"
+  echo "  tear down:   bulwark lab down$named"
 }
 
 # ---------------------------------------------------------------- down
