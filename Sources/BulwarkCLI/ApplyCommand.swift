@@ -210,7 +210,21 @@ struct ClusterRun {
   var quiet = false
 
   func execute() async throws {
-    let (inv, fleet) = try connectVouched()
+    let (inv, direct) = try connectVouched()
+    // One session per host for the facts, the plan's probes and the run.
+    let sessions = SessionCache(base: direct.transport)
+    var fleet = direct
+    fleet.transport = sessions
+    do {
+      try await execute(inv, fleet: fleet)
+      await sessions.closeAll()
+    } catch {
+      await sessions.closeAll()
+      throw error
+    }
+  }
+
+  func execute(_ inv: Inventory, fleet: Fleet) async throws {
     let stateDirectory = options.inventory.stateDirectory(cluster: inv.name)
     let lock: ClusterLock
     do {

@@ -70,3 +70,49 @@ func withInterruptCancellation<T: Sendable>(_ body: @escaping @Sendable () async
   }
   return await task.value
 }
+
+/// Keeps one session per host for a whole command: facts, the plan's probes and the run share it
+/// (each used to open its own). `close()` on a session handed out is a no-op; `closeAll()` ends them.
+final class SessionCache: Transport, @unchecked Sendable {
+  private let base: any Transport
+  private let lock = NSLock()
+  private var sessions: [HostID: any RemoteHost] = [:]
+
+  init(base: any Transport) { self.base = base }
+
+  func connect(to endpoint: HostEndpoint) async throws -> any RemoteHost {
+    if let cached = lock.withLock({ sessions[endpoint.id] }) { return SharedSession(base: cached) }
+    let session = try await base.connect(to: endpoint)
+    let (kept, stored) = lock.withLock { () -> (any RemoteHost, Bool) in
+      if let raced = sessions[endpoint.id] { return (raced, false) }
+      sessions[endpoint.id] = session
+      return (session, true)
+    }
+    if !stored { await session.close() }
+    return SharedSession(base: kept)
+  }
+
+  func closeAll() async {
+    let all = lock.withLock { () -> [any RemoteHost] in
+      defer { sessions.removeAll() }
+      return Array(sessions.values)
+    }
+    for s in all { await s.close() }
+  }
+}
+
+/// A cached session as callers see it: everything but `close` goes through.
+struct SharedSession: RemoteHost {
+  let base: any RemoteHost
+  var id: HostID { base.id }
+  func run(_ command: RemoteCommand) async throws -> CommandResult { try await base.run(command) }
+  func readFile(_ path: String) async throws -> [UInt8]? { try await base.readFile(path) }
+  func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
+    try await base.writeFile(path, contents: contents, mode: mode, owner: owner, group: group)
+  }
+  func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
+    try await base.uploadFile(localPath, to: path, mode: mode, owner: owner, group: group)
+  }
+  func verifyNewConnection() async throws { try await base.verifyNewConnection() }
+  func close() async {}
+}

@@ -75,9 +75,17 @@ struct PlanCommand: AsyncParsableCommand {
     } else {
       // Live: facts and one read-only probe per host. A plan saved for apply also prepares the state
       // dir (certificates, secrets), so it names exactly the files apply will upload.
-      let fleet = Fleet.ssh(inv, inventoryPath: options.inventory, concurrency: concurrency)
-      plan = try await LivePlan.make(inv, inventoryPath: options.inventory, stateDirectory: stateDirectory, playbook: book,
-        fleet: fleet, writePKI: out != nil)
+      var fleet = Fleet.ssh(inv, inventoryPath: options.inventory, concurrency: concurrency)
+      let sessions = SessionCache(base: fleet.transport)
+      fleet.transport = sessions
+      do {
+        plan = try await LivePlan.make(inv, inventoryPath: options.inventory, stateDirectory: stateDirectory, playbook: book,
+          fleet: fleet, writePKI: out != nil)
+        await sessions.closeAll()
+      } catch {
+        await sessions.closeAll()
+        throw error
+      }
     }
     lap("planning \(plan.steps.count) steps")
     switch output {
