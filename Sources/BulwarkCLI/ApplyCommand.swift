@@ -274,9 +274,7 @@ struct ClusterRun {
         switch event {
         case .started(let step, let host): try? journal.stepStarted(runID, step: step, host: host)
         case .finished(let step, let host, let outcome):
-          if !step.hasSuffix("/barrier") {
-            try? journal.stepFinished(runID, step: step, host: host, outcome: Self.word(outcome), detail: Self.detail(outcome))
-          }
+          try? journal.stepFinished(runID, step: step, host: host, outcome: Self.word(outcome), detail: Self.detail(outcome))
         }
         progress.handle(event)
       }

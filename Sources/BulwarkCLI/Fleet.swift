@@ -101,9 +101,12 @@ final class SessionCache: Transport, @unchecked Sendable {
   }
 }
 
-/// A cached session as callers see it: everything but `close` goes through.
-struct SharedSession: RemoteHost {
-  let base: any RemoteHost
+/// A host that hands every call to another one; wrappers override only what they change.
+protocol ForwardingRemoteHost: RemoteHost {
+  var base: any RemoteHost { get }
+}
+
+extension ForwardingRemoteHost {
   var id: HostID { base.id }
   func run(_ command: RemoteCommand) async throws -> CommandResult { try await base.run(command) }
   func readFile(_ path: String) async throws -> [UInt8]? { try await base.readFile(path) }
@@ -114,5 +117,11 @@ struct SharedSession: RemoteHost {
     try await base.uploadFile(localPath, to: path, mode: mode, owner: owner, group: group)
   }
   func verifyNewConnection() async throws { try await base.verifyNewConnection() }
+  func close() async { await base.close() }
+}
+
+/// A cached session as callers see it: everything but `close` goes through.
+struct SharedSession: ForwardingRemoteHost {
+  let base: any RemoteHost
   func close() async {}
 }

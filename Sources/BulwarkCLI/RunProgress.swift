@@ -152,16 +152,14 @@ struct EchoingTransport: Transport {
   }
 }
 
-struct EchoingHost: RemoteHost {
+struct EchoingHost: ForwardingRemoteHost {
   var base: any RemoteHost
-  var id: HostID { base.id }
   func say(_ text: String) { FileHandle.standardError.write(Data("    \(id) $ \(text)\n".utf8)) }
   func run(_ command: RemoteCommand) async throws -> CommandResult {
     let line = command.commandLine
     say(line.count > 300 ? String(line.prefix(300)) + " …" : line)
     return try await base.run(command)
   }
-  func readFile(_ path: String) async throws -> [UInt8]? { try await base.readFile(path) }
   func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
     say("write \(path) (\(contents.count) bytes, \(String(mode, radix: 8)) \(owner):\(group))")
     try await base.writeFile(path, contents: contents, mode: mode, owner: owner, group: group)
@@ -170,6 +168,4 @@ struct EchoingHost: RemoteHost {
     say("upload \(localPath) -> \(path) (\(String(mode, radix: 8)) \(owner):\(group))")
     try await base.uploadFile(localPath, to: path, mode: mode, owner: owner, group: group)
   }
-  func verifyNewConnection() async throws { try await base.verifyNewConnection() }
-  func close() async { await base.close() }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ControlPlane
 import Inventory
 import Planning
@@ -73,14 +74,37 @@ import Testing
     let workers = try #require(p.phases.first { $0.name == "workers" })
     #expect(workers.batches == [["worker-dc1-1"], ["worker-dc2-1"], ["worker-aws-1"], ["worker-aws-2"]])
     #expect(p.step("cluster-addons/cp-dc1/cni") != nil && p.step("cluster-addons/cp-dc2/cni") == nil)
-    // Secrets travel as state-dir uploads named by digest: the plan never holds one.
-    let json = try p.renderedJSON()
-    #expect(!json.contains("abcdef.") && !json.contains("auth_pass") && !json.contains("secretbox:\\n"))
     // The lb hosts carry keepalived and haproxy; the cloud control plane uses its load balancer,
     // which its gate checks.
     #expect(p.step("api-endpoint/lb-dc1-a/keepalived-running") != nil)
     #expect(p.steps.filter { $0.phase == "api-endpoint" && $0.host == "cp-aws" }.isEmpty)
     #expect(p.step("control-planes/cp-aws/endpoint-ready")?.summary.contains("k8s-api.aws.example.com:6443") == true)
+  }
+
+  /// Real secrets, made in a temporary state dir: the files carry them, the plan names the files by
+  /// digest and holds none of them.
+  @Test func aPlanNeverHoldsASecret() throws {
+    let inv = try hybrid()
+    let state = NSTemporaryDirectory() + "bulwark-k8s-state-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let files = try KubernetesState(stateDirectory: state).prepare(inv, write: true)
+    var inputs = inputs(.fresh)
+    inputs.files = files
+    let book = try PlaybookLoader().load(path: Self.root + "/playbooks/bootstrap.yaml").get()
+    let kinds = StepKinds.builtIn.merging(KubernetesKinds.all(inputs)) { _, real in real }
+    let json = try Planner(kinds: kinds).plan(inv, playbook: book).get().renderedJSON()
+    let token = try String(contentsOfFile: state + "/kubernetes/token", encoding: .utf8)
+    let pass = try String(contentsOfFile: state + "/kubernetes/vrrp-pass", encoding: .utf8)
+    let encryption = try String(contentsOfFile: state + "/kubernetes/encryption-config", encoding: .utf8)
+    let key = try #require(encryption.split(separator: "\n").first { $0.contains("secret:") }?.split(separator: " ").last)
+    let kubeadm = try String(contentsOfFile: state + "/kubernetes/kubeadm/cp-dc1.yaml", encoding: .utf8)
+    #expect(kubeadm.contains(token) && kubeadm.contains("caCertHashes") == false && kubeadm.contains("certificateKey"))
+    for secret in [token, pass, String(key)] {
+      #expect(!secret.isEmpty && !json.contains(secret))
+    }
+    #expect(json.contains(files["kubeadm/cp-dc1.yaml"].sha256 ?? "no digest"))
+    let mode = try FileManager.default.attributesOfItem(atPath: state + "/kubernetes/token")[.posixPermissions] as? Int
+    #expect(mode == 0o600)
   }
 
   @Test func upgradeGoesEtcdThenFirstControlPlaneThenOthersThenWorkerBatches() throws {

@@ -14,7 +14,8 @@ import Testing
     let plan = try Planner().plan(inv, playbook: book).get()
     let drift = [HostDrift(host: "cp-dc1", findings: [DriftFinding(item: "harden/cp-dc1/sshd", summary: "sshd", detail: "content differs",
       diff: "--- a\n+++ b\n-PasswordAuthentication yes\n")], compared: 10),
-      HostDrift(host: "cp-dc2", findings: [], compared: 0, error: "timed out")]
+      HostDrift(host: "cp-dc2", findings: [], compared: 0, error: "timed out"),
+      HostDrift(host: "cp-aws", findings: [DriftFinding(item: "x", summary: "x", detail: "<script>alert(1)</script>")], compared: 1)]
     let html = HTMLReport(inventory: inv, plan: plan, planMadeAt: "2026-11-26T00:00:00Z", audits: [], drift: drift, lastRun: nil,
       generatedAt: "2026-11-26T00:00:00Z").render()
     #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("<script"))
@@ -23,7 +24,7 @@ import Testing
     #expect(html.contains("vip 10.10.0.100:6443") && html.contains("loadBalancer k8s-api.aws.example.com:6443"))
     #expect(html.contains("etcd member"))
     #expect(html.contains("-PasswordAuthentication yes") && html.contains("could not be checked: timed out"))
-    // Text from the inventory is escaped.
-    #expect(!html.contains("<br><script"))
+    // Text from the hosts is escaped.
+    #expect(!html.contains("<script>alert") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
   }
 }
