@@ -5,10 +5,11 @@ let strict: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// Linux only (libssh2 sessions tuned with TCP_QUICKACK, Glibc, systemd-nspawn in the lab), so no Apple
+// platform is declared: SwiftPM has no platform entry for Linux.
 let package = Package(
   name: "Bulwark",
-  platforms: [.macOS(.v14)],
-  products: [
+    products: [
     .executable(name: "bulwark", targets: ["bulwark"]),
     // For bench/fanout, which measures the SSH executor on its own.
     .library(name: "BulwarkSSH", targets: ["SSH", "Remote"]),
@@ -25,6 +26,8 @@ let package = Package(
     .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     /** libssh2, as a system library (apt libssh2-1-dev). Only the SSH module imports it. */
     .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+    /** Findings (rule, level, message, place) and their SARIF 2.1.0 and JUnit forms; the one XML escaper. */
+    .target(name: "Findings", swiftSettings: strict),
     /** Diagnostics, the step DAG, redaction and argv quoting: shared by every module. */
     .target(name: "Support", swiftSettings: strict),
     /** SQLite's C API (Debian's libsqlite3), for the run journal only. */
@@ -63,8 +66,8 @@ let package = Package(
     .target(name: "Hardening", dependencies: [
       "Support", "Inventory", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
-    /** The Kubernetes layer's rendered configuration: kubeadm (v1beta4), kubelet, policies. Pure. */
-    .target(name: "ControlPlane", dependencies: [
+    /** The Kubernetes layer: rendered kubeadm, kubelet, endpoint and policy files, its step kinds, facts and state-dir secrets. */
+    .target(name: "Kubernetes", dependencies: [
       "Support", "Inventory", "Etcd", "PKI", "Planning", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** Drift: the desired state against the live hosts, one batched probe per host, pure comparisons. */
@@ -77,7 +80,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "ControlPlane", "Journal", "Report",
+      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -94,7 +97,7 @@ let package = Package(
     .testTarget(name: "ReportTests", dependencies: ["Report", "Inventory", "Planning", "Hardening", "Drift", "TestSupport"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
-    .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),
+    .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),
     .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Support"]),
     .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",

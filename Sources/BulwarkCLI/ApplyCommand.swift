@@ -1,5 +1,5 @@
 import ArgumentParser
-import ControlPlane
+import Kubernetes
 import Etcd
 import Execution
 import Foundation

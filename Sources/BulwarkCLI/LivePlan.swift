@@ -1,4 +1,4 @@
-import ControlPlane
+import Kubernetes
 import Etcd
 import Foundation
 import Inventory

@@ -1,4 +1,4 @@
-import ControlPlane
+import Kubernetes
 import Foundation
 import Inventory
 import TestSupport
@@ -7,7 +7,7 @@ import Yams
 
 /// kubeadm, kubelet and policy files for the hybrid sample, golden-tested, parsed back as YAML, and
 /// checked as data against the hardening items they must carry (HARDENING.md §3–§7).
-@Suite struct ControlPlaneTests {
+@Suite struct KubernetesRenderingTests {
   static let root = repositoryRoot()
 
   func hybrid() throws -> Inventory {
@@ -16,7 +16,7 @@ import Yams
   }
 
   func golden(_ text: String, _ name: String) {
-    if let diff = goldenMismatch(text, file: Self.root + "/Tests/ControlPlaneTests/Goldens/\(name)") { Issue.record("\(diff)") }
+    if let diff = goldenMismatch(text, file: Self.root + "/Tests/KubernetesTests/Goldens/\(name)") { Issue.record("\(diff)") }
   }
 
   /// Every YAML document in `text`, parsed.

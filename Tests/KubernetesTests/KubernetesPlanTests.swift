@@ -1,5 +1,5 @@
 import Foundation
-import ControlPlane
+import Kubernetes
 import Inventory
 import Planning
 import TestSupport
@@ -50,7 +50,7 @@ import Testing
   }
 
   func golden(_ text: String, _ name: String) {
-    if let diff = goldenMismatch(text, file: Self.root + "/Tests/ControlPlaneTests/Goldens/plans/\(name)") { Issue.record("\(diff)") }
+    if let diff = goldenMismatch(text, file: Self.root + "/Tests/KubernetesTests/Goldens/plans/\(name)") { Issue.record("\(diff)") }
   }
 
   /// Every node of the inventory at `version`.
