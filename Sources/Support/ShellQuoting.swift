@@ -20,3 +20,22 @@ extension String {
       .joined(separator: replacement)
   }
 }
+
+/// Values read from hosts (etcd member names and ids, Kubernetes node names) are checked against the
+/// shape they must have before any script is rendered with them; one that fails is refused, so it can
+/// never reach a shell as code (and it is quoted all the same).
+public enum HostValue {
+  /// A DNS-1123 subdomain, as Kubernetes node names and Bulwark's host names are: lowercase letters,
+  /// digits, '-' and '.', starting and ending alphanumeric, at most 253 characters.
+  public static func isName(_ s: String) -> Bool {
+    guard !s.isEmpty, s.utf8.count <= 253 else { return false }
+    let ok = Set("abcdefghijklmnopqrstuvwxyz0123456789-.")
+    guard s.allSatisfy({ ok.contains($0) }), let f = s.first, let l = s.last else { return false }
+    return f != "-" && f != "." && l != "-" && l != "."
+  }
+
+  /// A hexadecimal id, as etcd's member ids are (1 to 16 digits).
+  public static func isHexID(_ s: String) -> Bool {
+    (1...16).contains(s.count) && s.allSatisfy(\.isHexDigit)
+  }
+}
