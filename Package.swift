@@ -54,9 +54,14 @@ let package = Package(
     .target(name: "PKI", dependencies: [
       "Support", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
-    /** Playbooks, steps, planner passes and plan rendering. Pure: never touches a host. */
+    /** Playbooks, step kinds, the planner, the plan and its rendering. Pure: never touches a host. */
     .target(name: "Planning", dependencies: [
       "Support", "SafeYAML", "Inventory", "Remote", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: strict),
+    /** The runtime of the generic operations: a planned step made executable (check, apply, re-check),
+        the one-round-trip probe batch, and observation of planned steps against probe output. */
+    .target(name: "Steps", dependencies: [
+      "Support", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** etcd: members' layout, unit flags, certificates, artifacts, and the step kinds that build a cluster. */
     .target(name: "Etcd", dependencies: [
@@ -72,15 +77,15 @@ let package = Package(
     ], swiftSettings: strict),
     /** Drift: the desired state against the live hosts, one batched probe per host, pure comparisons. */
     .target(name: "Drift", dependencies: [
-      "Support", "Inventory", "Planning", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
+      "Support", "Inventory", "Planning", "Steps", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
     .target(name: "Execution", dependencies: [
-      "Support", "Planning", "Remote", .product(name: "Logging", package: "swift-log"),
+      "Support", "Planning", "Steps", "Remote", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
     /** The command tree, output formats, exit codes and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report",
+      "Support", "Inventory", "KnownHosts", "Planning", "Steps", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -98,9 +103,9 @@ let package = Package(
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),
-    .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Support"]),
+    .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Steps", "Support"]),
     .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
-    .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "LocalExec", "TestSupport",
+    .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "Steps", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),
   ],
   swiftLanguageModes: [.v6]

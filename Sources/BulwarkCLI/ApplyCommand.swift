@@ -7,6 +7,7 @@ import Inventory
 import Journal
 import Logging
 import Planning
+import Steps
 import Remote
 import SSH
 import Support

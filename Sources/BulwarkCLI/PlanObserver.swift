@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import Steps
 import Remote
 import Support
 

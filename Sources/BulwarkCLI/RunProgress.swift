@@ -1,6 +1,7 @@
 import Execution
 import Foundation
 import Planning
+import Steps
 import Remote
 
 /// What a run shows while it works.

@@ -4,6 +4,7 @@ import Foundation
 import Hardening
 import Inventory
 import Planning
+import Steps
 import Support
 
 /// One difference between the desired state and a live host.

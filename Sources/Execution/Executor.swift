@@ -1,5 +1,6 @@
 import Logging
 import Planning
+import Steps
 import Remote
 import Support
 

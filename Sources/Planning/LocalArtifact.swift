@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Support
 
 /// A local file to upload, with the sha256 it must have (nil: not known, so it will not be uploaded).
 public struct LocalArtifact: Sendable, Hashable {
@@ -39,5 +41,24 @@ public struct Manifest {
     let full = URL(fileURLWithPath: file).standardizedFileURL.path
     guard full.hasPrefix(directory + "/") else { return nil }
     return sums[String(full.dropFirst(directory.count + 1))]
+  }
+}
+
+/// The sha256 of a local file, read in 1 MiB chunks.
+public enum LocalFileFailure {}
+/// A file on this machine that cannot be read.
+public typealias LocalFileError = CodedError<LocalFileFailure>
+extension ErrorCode where Domain == LocalFileFailure {
+  public static let unreadable = ErrorCode("local-file-unreadable")
+}
+
+/// The sha256 of a file on this machine, read in 1 MiB chunks.
+public enum LocalDigest {
+  public static func sha256(ofFile path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw LocalFileError(.unreadable, "cannot read \(path)") }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+    return hexString(hasher.finalize())
   }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hardening
 import Inventory
 import Planning
+import Steps
 import Support
 import Testing
 

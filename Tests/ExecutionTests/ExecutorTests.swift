@@ -3,6 +3,7 @@ import Foundation
 import LocalExec
 import Logging
 import Planning
+import Steps
 import Remote
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Planning
 import Remote
 import Support
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Planning
 import Remote
 import Support
 
@@ -346,16 +347,6 @@ struct WaitStep: ProbedStep {
   }
 }
 
-/// The sha256 of a local file, read in 1 MiB chunks.
-public enum LocalDigest {
-  public static func sha256(ofFile path: String) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw StepError(.localFile, "cannot read \(path)") }
-    defer { try? handle.close() }
-    var hasher = SHA256()
-    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-    return hexString(hasher.finalize())
-  }
-}
 
 /// Plans, but refuses to run: its implementation is not part of this build.
 struct PendingStep: Step {
