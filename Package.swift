@@ -39,7 +39,7 @@ let package = Package(
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
     .target(name: "SafeYAML", dependencies: ["Support", "CLibYAML", "Yams"], swiftSettings: strict),
     /** The inventory model, its YAML decoding and its validation rules. */
-    .target(name: "Inventory", dependencies: ["Support", "SafeYAML"], swiftSettings: strict),
+    .target(name: "Inventory", dependencies: ["Support", "SafeYAML", "KnownHosts", "Yams"], swiftSettings: strict),
     /** known_hosts parsing and lookup, hashed entries included. */
     .target(name: "KnownHosts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     /** The seam to hosts: Transport, RemoteHost, RemoteCommand, CommandResult. No C, no sockets. */
@@ -83,9 +83,17 @@ let package = Package(
     .target(name: "Execution", dependencies: [
       "Support", "Planning", "Steps", "Remote", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
-    /** The command tree, output formats, exit codes and the logging bootstrap. */
+    /** Orchestration: what plan, apply, upgrade, audit, drift and the etcd workflows do, as library calls.
+        Loads and connects, gathers facts and domain inputs, composes the one kind registry, plans,
+        observes, holds the lock and the journal, runs the executor. Returns values and typed errors;
+        reports through notices and a delegate; never prints or exits. */
+    .target(name: "Orchestration", dependencies: [
+      "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift",
+      "Kubernetes", "Journal", .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: strict),
+    /** The command tree: options, printing, progress rendering, the exit-code map and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Support", "Inventory", "KnownHosts", "Planning", "Steps", "Execution", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report",
+      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),

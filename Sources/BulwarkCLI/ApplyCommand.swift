@@ -1,16 +1,8 @@
 import ArgumentParser
-import Kubernetes
-import Etcd
 import Execution
 import Foundation
-import Inventory
-import Journal
-import Logging
+import Orchestration
 import Planning
-import Steps
-import Remote
-import SSH
-import Support
 
 struct ApplyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -26,6 +18,7 @@ struct ApplyCommand: AsyncParsableCommand {
   @Argument(help: "A plan saved with `bulwark plan --out`: applied as it is, only while the hosts still match it.")
   var savedPlan: String?
 
+  // Not `ConnectionOptions`: with a saved plan the inventory may come from the plan itself.
   @Option(name: [.short, .customLong("inventory")], help: "The inventory YAML file (default with a saved plan: the one it names).")
   var inventory: String?
 
@@ -44,34 +37,29 @@ struct ApplyCommand: AsyncParsableCommand {
   @OptionGroup var runOptions: RunOptions
 
   func run() async throws {
-    var saved: Plan?
-    if let savedPlan {
-      guard let data = FileManager.default.contents(atPath: savedPlan) else {
-        Console.err("error: cannot read \(savedPlan)\n")
-        throw BulwarkExit.invalidInput
-      }
-      do {
-        saved = try Plan.fromJSON(data)
-      } catch {
-        Console.err("error: \(savedPlan) is not a saved plan: \(error)\n")
-        throw BulwarkExit.invalidInput
-      }
-      if let problem = saved!.validateGraph().first {
-        Console.err("error: \(savedPlan): \(problem)\n")
-        throw BulwarkExit.invalidInput
-      }
-    }
+    let saved = try savedPlan.map(SavedPlanFile.read)
     guard let path = inventory ?? saved?.inventory else {
-      Console.err("error: give the inventory with -i FILE, or a saved plan\n")
-      throw BulwarkExit.invalidInput
+      throw OperationError(.invalidInput, .invalidInventory, "give the inventory with -i FILE, or a saved plan")
     }
-    var args = ["-i", path]
-    if verbose { args.append("-v") }
-    if let stateDir { args += ["--state-dir", stateDir] }
-    if let concurrency { args += ["--concurrency", String(concurrency)] }
-    let options = try ConnectionOptions.parse(args)
+    InventoryOptions.bootstrapLogging(verbose: verbose)
+    let access = ClusterAccess(inventoryPath: path, stateDirectoryOverride: stateDir, concurrency: concurrency)
     let name = saved.map { ($0.playbook as NSString).lastPathComponent } ?? playbook
-    try await runOptions.execute(name, options, versionRule: .sameVersion, saved: saved)
+    try await runOptions.execute(name, access, verbose: verbose, versionRule: .sameVersion, saved: saved)
+  }
+}
+
+/// Reads a plan saved by `bulwark plan --out`, refusing one that is not a plan or not a DAG.
+enum SavedPlanFile {
+  static func read(_ path: String) throws(OperationError) -> Plan {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw OperationError(.invalidInput, .invalidPlan, "cannot read \(path)")
+    }
+    let plan: Plan
+    do { plan = try Plan.fromJSON(data) } catch {
+      throw OperationError(.invalidInput, .invalidPlan, "\(path) is not a saved plan: \(error)")
+    }
+    if let problem = plan.validateGraph().first { throw OperationError(.invalidInput, .invalidPlan, "\(path): \(problem)") }
+    return plan
   }
 }
 
@@ -97,7 +85,7 @@ struct UpgradeCommand: AsyncParsableCommand {
   @OptionGroup var runOptions: RunOptions
 
   func run() async throws {
-    try await runOptions.execute(playbook, options, versionRule: .upgrade)
+    try await runOptions.execute(playbook, options.access(), verbose: options.inventory.verbose, versionRule: .upgrade)
   }
 }
 
@@ -112,255 +100,74 @@ struct RunOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Print only the summary and errors.")
   var quiet = false
 
-  func execute(_ playbook: String, _ options: ConnectionOptions, versionRule: ClusterRun.VersionRule, saved: Plan? = nil) async throws {
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory.inventory)
-    try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: versionRule, saved: saved, quiet: quiet).execute()
+  func execute(
+    _ playbook: String, _ access: ClusterAccess, verbose: Bool, versionRule: ClusterRun.VersionRule, saved: Plan? = nil
+  ) async throws {
+    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: access.inventoryPath)
+    let run = ClusterRun(access: access, playbook: book, versionRule: versionRule, saved: saved, echo: verbose ? Echo.line : nil)
+    try await ClusterRunView.execute(run, yes: yes, quiet: quiet)
   }
 }
 
-enum PlaybookChoice {
-  static func load(_ name: String, directory: String?, inventoryPath: String) throws -> Playbook {
-    let locator = PlaybookLocator(directory: directory, inventoryPath: inventoryPath)
-    guard let path = locator.find(name) else {
-      Console.err("error: no playbook \"\(name)\" (looked in \(locator.searchPath.joined(separator: ", ")))\n")
-      throw BulwarkExit.invalidInput
-    }
-    return try parsed(PlaybookLoader().load(path: path))
-  }
-
-  /// A playbook built into the CLI (snapshot, restore).
-  static func builtIn(_ name: String, _ phases: String) throws -> Playbook {
-    let text = "apiVersion: bulwark.dev/v1alpha1\nkind: Playbook\nname: \(name)\nphases:\n" + phases
-    return try parsed(PlaybookLoader().parse(Array(text.utf8), file: "(built-in \(name))"))
-  }
-
-  private static func parsed(_ result: Result<Playbook, DiagnosticsError>) throws -> Playbook {
-    switch result {
-    case .failure(let e):
-      Console.err(e.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    case .success(let b): return b
-    }
-  }
+/// With `-v`: every command a step runs, and every file it writes, as it happens.
+enum Echo {
+  static let line: @Sendable (String, String) -> Void = { host, text in Console.err("    \(host) $ \(text)\n") }
 }
 
-/// Facts, plan, confirmation, execution and the report: what apply, upgrade and the etcd commands share.
-struct ClusterRun {
-  /// Loads the inventory and refuses a strict-policy host nobody has vouched for (a warning at
-  /// validate, an error here).
-  func connectVouched() throws -> (Inventory, Fleet) {
-    let (inv, diagnostics, fleet) = try options.connect()
-    let unknown = diagnostics.filter { $0.code == "host-key-unknown" }
-    if !unknown.isEmpty {
-      for d in unknown { Console.err(Diagnostic(.error, code: d.code, d.message, at: d.location, path: d.path, hint: d.hint).rendered + "\n") }
-      throw BulwarkExit.invalidInput
-    }
-    return (inv, fleet)
+/// Renders a cluster run on the terminal: the plan, the question, live progress, the summary.
+struct ClusterRunView: ClusterRunDelegate {
+  let yes: Bool
+  let quiet: Bool
+  let progress = ProgressBox()
+
+  /// Runs it and prints the outcome; a failed run ends with its root causes (exit 1).
+  static func execute(_ run: ClusterRun, yes: Bool, quiet: Bool) async throws {
+    try ensureAccess(run.access)
+    let view = ClusterRunView(yes: yes, quiet: quiet)
+    let result = try await run.execute(delegate: view)
+    let r = result.report
+    Console.out(
+      "\(quiet ? "" : "\n")Applied: \(r.changedCount) changed, \(r.satisfiedCount) unchanged, \(r.failures.count) failed, \(r.skippedCount) skipped.\n")
+    if !quiet { for s in result.snapshots { Console.out("Snapshot: \(s)\n") } }
+    if let failure = result.failure { throw failure }
   }
 
-  /// Asks the hosts again how the saved plan's steps stand; refuses the plan when anything differs
-  /// from what it was made from, naming what.
-  static func checkStillCurrent(_ saved: Plan, inv: Inventory, fleet: Fleet, playbook: Playbook) async throws -> Plan {
-    guard saved.cluster == inv.name, let expected = saved.factsFingerprint, saved.isObserved else {
-      Console.err("error: this saved plan was not made from live facts for cluster \(inv.name); make one with `bulwark plan -i FILE --out PLAN.json`\n")
-      throw BulwarkExit.invalidInput
-    }
-    let facts = await LivePlan.facts(inv, playbook: playbook, fleet: fleet)
-    var now = saved
-    now.observe(await PlanObserver.observe(saved, fleet: fleet))
-    let digest = now.observationDigest(facts: DomainInputs.fingerprint(facts.etcd, facts.kubernetes))
-    guard digest == expected else {
-      var changed: [String] = []
-      for (old, new) in zip(saved.steps, now.steps) where old.observed != new.observed {
-        func say(_ o: Observation?) -> String {
-          guard let o else { return "-" }
-          return o.state == .unchanged ? "as desired" : (o.detail ?? o.state.rawValue)
-        }
-        changed.append("  \(new.id): when planned: \(say(old.observed)); now: \(say(new.observed))")
-      }
-      Console.err("error: the hosts changed since this plan was made (facts \(expected.prefix(12)) then, \(digest.prefix(12)) now); refusing to apply it.\n")
-      if changed.isEmpty {
-        Console.err("  the cluster's facts (etcd members or versions, Kubernetes nodes) differ\n")
-      } else {
-        Console.err(changed.prefix(20).joined(separator: "\n") + (changed.count > 20 ? "\n  … and \(changed.count - 20) more" : "") + "\n")
-      }
-      Console.err("Make a new plan: bulwark plan -i \(saved.inventory ?? "FILE") --out PLAN.json\n")
-      throw BulwarkExit.invalidInput
-    }
-    return saved
-  }
+  func notice(_ notice: Notice) { Console.notices(notice) }
 
-  enum VersionRule {
-    /// Members must already run the inventory's etcd version (`apply`): a version change is `upgrade`'s.
-    case sameVersion
-    /// Members may move one minor version up (`upgrade`).
-    case upgrade
-    /// Versions are not checked (restore, snapshot).
-    case any
-  }
-
-  var options: ConnectionOptions
-  var playbook: Playbook
-  var yes: Bool
-  var versionRule: VersionRule
-  var restoreFrom: LocalArtifact? = nil
-
-  /// A plan made earlier (`plan --out`): applied only while the hosts still show what it was made from.
-  var saved: Plan? = nil
-  /// Only the summary (and errors).
-  var quiet = false
-
-  func execute() async throws {
-    let (inv, direct) = try connectVouched()
-    // One session per host for the facts, the plan's probes and the run.
-    let sessions = SessionCache(base: direct.transport)
-    var fleet = direct
-    fleet.transport = sessions
-    do {
-      try await execute(inv, fleet: fleet)
-      await sessions.closeAll()
-    } catch {
-      await sessions.closeAll()
-      throw error
-    }
-  }
-
-  func execute(_ inv: Inventory, fleet: Fleet) async throws {
-    let stateDirectory = options.inventory.stateDirectory(cluster: inv.name)
-    let lock: ClusterLock
-    do {
-      lock = try ClusterLock(path: stateDirectory + "/lock", command: CommandLine.arguments.joined(separator: " "))
-    } catch {
-      Console.err("error: \(error)\n")
-      throw BulwarkExit.failure
-    }
-    defer { lock.release() }
-    if let stale = lock.staleHolder {
-      Console.err("note: a stale lock from pid \(stale.pid) on \(stale.machine) (since \(stale.since)) was left by a run that did not end cleanly; taken over\n")
-    }
-    let journal: RunJournal
-    do { journal = try RunJournal(path: stateDirectory + "/journal.db") } catch {
-      Console.err("error: \(error)\n")
-      throw BulwarkExit.failure
-    }
-    try reportUnfinished(journal)
-
-    let plan: Plan
-    if let saved {
-      plan = try await Self.checkStillCurrent(saved, inv: inv, fleet: fleet, playbook: playbook)
-    } else {
-      plan = try await LivePlan.make(inv, inventoryPath: options.inventory.inventory, stateDirectory: stateDirectory,
-        playbook: playbook, fleet: fleet, writePKI: true, restoreFrom: restoreFrom) { try checkVersions($0, inv) }
-    }
+  func review(_ plan: Plan) async -> Bool {
     if !quiet { Console.out(plan.renderedText()) }
     if !yes, isatty(STDIN_FILENO) == 1 {
       Console.out("\nApply this plan? Only 'yes' proceeds: ")
       guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
         Console.out("Not applied.\n")
-        throw BulwarkExit.failure
+        return false
       }
     }
     if !quiet { Console.out("\n") }
-    let transport: any Transport = options.inventory.verbose ? EchoingTransport(base: fleet.transport) : fleet.transport
-    let executor = Executor(
-      transport: transport, endpoints: fleet.endpoints, concurrency: fleet.concurrency,
-      logger: Logger(label: "bulwark.apply"))
-    let runID = try journal.beginRun(playbook: plan.playbook, plan: plan.factsFingerprint ?? "-")
-    let progress = RunProgress(total: plan.steps.filter { $0.operation != .barrier }.count, quiet: quiet)
-    progress.start()
-    let planned = plan
-    let report = await withInterruptCancellation {
-      await executor.run(planned, mode: .apply) { event in
-        // The start is on disk before the step touches its host.
-        switch event {
-        case .started(let step, let host): try? journal.stepStarted(runID, step: step, host: host)
-        case .finished(let step, let host, let outcome):
-          try? journal.stepFinished(runID, step: step, host: host, outcome: Self.word(outcome), detail: Self.detail(outcome))
-        }
-        progress.handle(event)
-      }
-    }
-    progress.stop()
-    try? journal.endRun(runID, result: Task.isCancelled ? "interrupted" : (report.succeeded ? "succeeded" : "failed"))
-    let failed = report.failures.count
-    Console.out(
-      "\(quiet ? "" : "\n")Applied: \(report.changedCount) changed, \(report.satisfiedCount) unchanged, \(failed) failed, \(report.skippedCount) skipped.\n"
-    )
-    for step in plan.steps {
-      if case .fetch(_, _, let local) = step.operation, FileManager.default.fileExists(atPath: local), !quiet {
-        Console.out("Snapshot: \(local)\n")
-      }
-    }
-    if !report.succeeded {
-      for f in report.failures { Console.err("error: \(f.step): \(f.message)\n") }
-      if versionRule == .upgrade {
-        Console.err("The upgrade stopped there. Members already upgraded stay upgraded and the others keep their version; fix the cause and run `bulwark upgrade` again to continue.\n")
-      } else {
-        Console.err("Fix the cause and run the same command again: finished steps are checked and left alone, the rest continue.\n")
-      }
-      throw BulwarkExit.failure
-    }
+    return true
   }
 
-  /// The last run, when it did not finish: what was in flight, what failed. Every step is checked
-  /// again before anything is applied, so nothing is repeated that its check does not call for.
-  func reportUnfinished(_ journal: RunJournal) throws {
-    guard let last = try journal.lastRun(), last.result != "succeeded" else { return }
-    let steps = try journal.steps(of: last.id)
-    let inFlight = steps.filter { $0.outcome == nil }
-    let failed = steps.filter { $0.outcome == "failed" }
-    let finished = steps.filter { $0.outcome != nil }.count
-    let when = ISO8601DateFormatter().string(from: last.startedAt)
-    if last.endedAt == nil {
-      Console.err("Resuming: run #\(last.id) (\(last.playbook), started \(when)) did not finish; the controller stopped (killed, or its machine went down) after \(finished) steps.\n")
-      try journal.endRun(last.id, result: "abandoned")
-    } else if !failed.isEmpty || last.result == "interrupted" {
-      Console.err("Resuming: run #\(last.id) (\(last.playbook), started \(when)) ended \(last.result ?? "early") after \(finished) steps.\n")
-    } else {
-      return
-    }
-    for s in inFlight { Console.err("  in flight then: \(s.step) on \(s.host)\n") }
-    for s in failed { Console.err("  failed then: \(s.step) on \(s.host): \(s.detail ?? "")\n") }
-    Console.err("Each of these, and every other step, is checked again before anything is applied; nothing runs again unless its check says it must.\n\n")
+  func runStarting(steps: Int) {
+    let p = RunProgress(total: steps, quiet: quiet)
+    progress.set(p)
+    p.start()
   }
 
-  static func word(_ outcome: StepOutcome) -> String {
-    switch outcome {
-    case .satisfied: "ok"
-    case .changed: "changed"
-    case .needsChange: "pending"
-    case .failed: "failed"
-    case .skipped: "skipped"
-    }
-  }
+  func event(_ event: ExecutionEvent) { progress.get()?.handle(event) }
 
-  static func detail(_ outcome: StepOutcome) -> String? {
-    switch outcome {
-    case .satisfied(let d), .changed(let d), .failed(let d): d
-    case .needsChange(let c): c.detail
-    case .skipped(let root): "because \(root) failed"
-    }
-  }
+  func runEnded() { progress.get()?.stop() }
+}
 
-  func checkVersions(_ facts: EtcdClusterFacts, _ inv: Inventory) throws {
-    let target = inv.versions.etcd
-    let running = facts.hosts.compactMapValues(\.runningVersion)
-    switch versionRule {
-    case .any: return
-    case .sameVersion:
-      let other = running.filter { $0.value != target }.sorted { $0.key < $1.key }
-      guard other.isEmpty else {
-        let list = other.map { "\($0.key) runs \($0.value)" }.joined(separator: ", ")
-        Console.err("error: the inventory asks for etcd \(target), but \(list). A version change is a rolling upgrade: run `bulwark upgrade -i \(options.inventory.inventory)`.\n")
-        throw BulwarkExit.invalidInput
-      }
-    case .upgrade:
-      if let refusal = EtcdVersionPolicy.refusal(running: running, target: target) {
-        Console.err("error: \(refusal)\n")
-        throw BulwarkExit.invalidInput
-      }
-    }
-  }
+/// Holds the run's progress view for the delegate, which is a value.
+final class ProgressBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var progress: RunProgress?
+  func set(_ p: RunProgress) { lock.withLock { progress = p } }
+  func get() -> RunProgress? { lock.withLock { progress } }
+}
 
-
+/// Before a run connects: asks for an encrypted key's passphrase on a terminal.
+func ensureAccess(_ access: ClusterAccess) throws {
+  let (inv, _) = try access.load()
+  askForPassphraseIfNeeded(SSHSettings.keyFiles(inv, inventoryPath: access.inventoryPath))
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Inventory
 import Logging
+import Orchestration
+import Support
 import Synchronization
 
 public struct BulwarkCommand: AsyncParsableCommand {
@@ -19,6 +22,25 @@ public struct BulwarkCommand: AsyncParsableCommand {
   )
 
   public init() {}
+
+  /// Parses, runs the command with Ctrl-C cancelling it (sessions close cleanly), and turns what it
+  /// threw into an exit code in one place (`BulwarkExit.code(for:)`).
+  public static func main() async {
+    let parsed: ParsedCommand
+    do { parsed = ParsedCommand(try parseAsRoot()) } catch { exit(withError: error) }
+    do {
+      try await withInterruptCancellation {
+        var command = parsed.command
+        if var asyncCommand = command as? any AsyncParsableCommand {
+          try await asyncCommand.run()
+        } else {
+          try command.run()
+        }
+      }
+    } catch {
+      exit(withError: BulwarkExit.code(for: error))
+    }
+  }
 }
 
 private let loggingStarted = Mutex(false)
@@ -34,12 +56,16 @@ struct InventoryOptions: ParsableArguments {
   @Option(help: "The cluster's local state (PKI, snapshots); default: NAME.state next to the inventory.")
   var stateDir: String?
 
-  func stateDirectory(cluster: String) -> String {
-    StateDirectory.path(inventoryPath: inventory, cluster: cluster, override: stateDir)
+  func stateDirectory(cluster: String) -> StateDirectory {
+    StateDirectory(inventoryPath: inventory, cluster: cluster, override: stateDir)
   }
 
   /// Once per process: commands that run others (etcd replace runs an apply) must not bootstrap twice.
   func bootstrapLogging() {
+    Self.bootstrapLogging(verbose: verbose)
+  }
+
+  static func bootstrapLogging(verbose: Bool) {
     guard loggingStarted.withLock({ started in defer { started = true }; return !started }) else { return }
     let level: Logger.Level = verbose ? .debug : .warning
     LoggingSystem.bootstrap { label in
@@ -47,6 +73,12 @@ struct InventoryOptions: ParsableArguments {
       handler.logLevel = level
       return handler
     }
+  }
+
+  /// Loads and validates the inventory (invalid: exit 3 with every diagnostic).
+  func load() throws(OperationError) -> (Inventory, [Diagnostic]) {
+    bootstrapLogging()
+    return try ClusterAccess(inventoryPath: inventory, stateDirectoryOverride: stateDir).load()
   }
 }
 
@@ -62,4 +94,29 @@ enum Console {
   static func err(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
   }
+  /// A notice from the library, as it is.
+  static let notices: NoticeSink = { notice in err(notice.text + (notice.text.hasSuffix("\n") ? "" : "\n")) }
+}
+
+/// Cancels `body` on SIGINT (Ctrl-C), so sessions close cleanly instead of the process dying.
+func withInterruptCancellation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+  signal(SIGINT, SIG_IGN)
+  let task = Task { try await body() }
+  let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+  source.setEventHandler {
+    FileHandle.standardError.write(Data("\ninterrupted: closing sessions\n".utf8))
+    task.cancel()
+  }
+  source.resume()
+  defer {
+    source.cancel()
+    signal(SIGINT, SIG_DFL)
+  }
+  return try await task.value
+}
+
+/// The parsed command, handed once to the task that runs it.
+private struct ParsedCommand: @unchecked Sendable {
+  let command: any ParsableCommand
+  init(_ command: any ParsableCommand) { self.command = command }
 }

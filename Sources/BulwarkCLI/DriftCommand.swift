@@ -2,9 +2,8 @@ import ArgumentParser
 import Drift
 import Foundation
 import Hardening
-import Inventory
-import Planning
-import Remote
+import Orchestration
+import Support
 
 /// `bulwark drift`: the desired state (the playbook's plan and the hardening catalogue) against the
 /// live hosts. Read-only; one round trip per host.
@@ -34,13 +33,11 @@ struct DriftCommand: AsyncParsableCommand {
 
   func run() async throws {
     let (inv, hosts, fleet) = try options.fleet()
-    let inventoryPath = options.connection.inventory.inventory
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: inventoryPath)
-    // Planned as for hosts that already run: membership and versions come from the etcd probe in
-    // the same round trip, so no facts are gathered first.
-    let plan = try DomainInputs.plan(inv, inventoryPath: inventoryPath,
-      stateDirectory: options.connection.inventory.stateDirectory(cluster: inv.name), playbook: book, writePKI: false)
-    let drift = await Self.drift(inv, hosts: hosts, fleet: fleet, plan: plan)
+    let access = options.connection.access()
+    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: access.inventoryPath)
+    let auditor = Auditor(waivers: inv.hardening.waivers, today: UTCDate.day())
+    let drift = try await ClusterChecks.drift(inv, hosts: hosts, fleet: fleet, access: access, playbook: book, auditor: auditor,
+      notices: Console.notices)
     switch output {
     case .text: Console.out(DriftReport.text(drift))
     case .json: Console.out(try DriftReport.json(drift))
@@ -48,29 +45,5 @@ struct DriftCommand: AsyncParsableCommand {
     }
     if drift.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
     if drift.contains(where: { !$0.findings.isEmpty }) { throw BulwarkExit.changesPending }
-  }
-}
-
-extension DriftCommand {
-  /// The plan's steps, the catalogue and etcd's state against the hosts: one read-only probe each.
-  static func drift(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, plan: Plan) async -> [HostDrift] {
-    let auditor = Auditor(waivers: inv.hardening.waivers, today: LoadedInventory.today())
-    let sshFrom = HardeningAddresses.sshFrom(inv)
-    let probes = Dictionary(uniqueKeysWithValues: hosts.map {
-      ($0.name, DriftProbe(host: $0, planned: plan.steps, inventory: inv, auditor: auditor))
-    })
-    let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
-      try await remote.run(RemoteCommand(["sh", "-c", probes[remote.id]!.script])).stdoutText
-    }
-    return outcomes.map { o -> HostDrift in
-      let probe = probes[o.host]!
-      switch o.result {
-      case .success(let text):
-        let marker = Firewall.render(for: probe.host, in: inv, sshFrom: sshFrom[o.host] ?? []).marker
-        return probe.compare(text, auditor: auditor, firewallMarker: marker)
-      case .failure(let e):
-        return HostDrift(host: o.host, findings: [], compared: 0, error: describe(e))
-      }
-    }
   }
 }

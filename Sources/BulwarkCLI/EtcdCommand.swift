@@ -2,6 +2,7 @@ import ArgumentParser
 import Etcd
 import Foundation
 import Inventory
+import Orchestration
 import PKI
 import Planning
 import Remote
@@ -27,7 +28,7 @@ struct EtcdCommand: AsyncParsableCommand {
             steps:
               - {kind: etcd.snapshot, when: always}
         """)
-      try await ClusterRun(options: options, playbook: book, yes: true, versionRule: .any).execute()
+      try await ClusterRunView.execute(ClusterRun(access: options.access(), playbook: book, versionRule: .any), yes: true, quiet: false)
     }
   }
 
@@ -46,8 +47,7 @@ struct EtcdCommand: AsyncParsableCommand {
 
     func run() async throws {
       guard FileManager.default.isReadableFile(atPath: snapshot) else {
-        Console.err("error: cannot read the snapshot \(snapshot)\n")
-        throw BulwarkExit.invalidInput
+        throw OperationError(.invalidInput, .invalidPlan, "cannot read the snapshot \(snapshot)")
       }
       let digest = try LocalDigest.sha256(ofFile: snapshot)
       let book = try PlaybookChoice.builtIn("etcd-restore", """
@@ -68,9 +68,9 @@ struct EtcdCommand: AsyncParsableCommand {
             steps:
               - kind: etcd.health-gate
         """)
-      var run = ClusterRun(options: options, playbook: book, yes: yes, versionRule: .sameVersion)
-      run.restoreFrom = LocalArtifact(path: (snapshot as NSString).standardizingPath, sha256: digest)
-      try await run.execute()
+      let run = ClusterRun(access: options.access(), playbook: book, versionRule: .sameVersion,
+        restoreFrom: LocalArtifact(path: (snapshot as NSString).standardizingPath, sha256: digest))
+      try await ClusterRunView.execute(run, yes: yes, quiet: false)
     }
   }
 
@@ -90,42 +90,17 @@ struct EtcdCommand: AsyncParsableCommand {
 
     func run() async throws {
       let (inv, _, fleet) = try options.connect()
-      let layout = EtcdLayout(inv)
-      guard layout.members.contains(where: { $0.name == host }) else {
-        Console.err("error: \(host) is not an etcd member in \(options.inventory.inventory)\n")
-        throw BulwarkExit.invalidInput
+      let outcome = try await fleet.sharingSessions { fleet in
+        try await EtcdMemberReplacement.removeOldMember(host: host, inv: inv, fleet: fleet, force: force)
       }
-      let facts = await EtcdFactsGatherer.gather(inv, fleet: fleet)
-      let members = facts.members
-      guard !members.isEmpty, let helper = layout.members.first(where: { $0.name != host && facts.hosts[$0.name]?.isRunning == true })
-      else {
-        Console.err("error: no other running member answered; a cluster without quorum needs `bulwark etcd restore`\n")
-        throw BulwarkExit.failure
-      }
-      if let old = members.first(where: { $0.name == host }) {
-        if facts.hosts[host]?.isRunning == true && !force {
-          Console.err("error: \(host) runs etcd and answers; replace is for dead members (use --force to replace it anyway)\n")
-          throw BulwarkExit.failure
-        }
-        Console.out("Removing member \(host) (\(old.id)) through \(helper.name).\n")
-        let script = EtcdScripts.removeMember(old, layout: layout)
-        let outcome = await fleet.run(on: [helper.name]) { h in try await h.run(RemoteCommand(["sh", "-c", script])) }
-        guard case .success(let r)? = outcome.first?.result, r.succeeded else {
-          let why: String
-          switch outcome.first?.result {
-          case .success(let r)?: why = r.stderrTail
-          case .failure(let e)?: why = describe(e)
-          case nil: why = "no result"
-          }
-          Console.err("error: removing \(host) failed: \(why)\n")
-          throw BulwarkExit.failure
-        }
-        Console.out(r.stdoutText)
-      } else {
+      switch outcome {
+      case .removed(let id, let helper, let output):
+        Console.out("Removing member \(host) (\(id)) through \(helper).\n" + output)
+      case .notAMember:
         Console.out("\(host) is not a member of the running cluster; it will join.\n")
       }
       let book = try PlaybookChoice.load("bootstrap", directory: nil, inventoryPath: options.inventory.inventory)
-      try await ClusterRun(options: options, playbook: book, yes: yes, versionRule: .sameVersion).execute()
+      try await ClusterRunView.execute(ClusterRun(access: options.access(), playbook: book, versionRule: .sameVersion), yes: yes, quiet: false)
     }
   }
 }
@@ -138,13 +113,9 @@ struct CertsCommand: ParsableCommand {
   @OptionGroup var options: InventoryOptions
 
   func run() throws {
-    let loaded = LoadedInventory.load(path: options.inventory)
-    guard let inv = loaded.inventory, !loaded.diagnostics.hasErrors else {
-      Console.err(loaded.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    }
+    let (inv, _) = try options.load()
     let state = options.stateDirectory(cluster: inv.name)
-    let store = PKIStore(root: StateDirectory.pki(state))
+    let store = PKIStore(root: state.pki)
     let report: PKIStore.AuthorityReport
     do {
       report = try store.reconcile(authority: EtcdCertificates.authority, commonName: EtcdCertificates.caCommonName(inv.name),
@@ -177,6 +148,6 @@ struct CertsCommand: ParsableCommand {
       Console.out(row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
         .joined(separator: "  ") + "\n")
     }
-    Console.out("State dir: \(state) (keys 0600)\n")
+    Console.out("State dir: \(state.path) (keys 0600)\n")
   }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Orchestration
+import Support
 
-/// Every exit code Bulwark uses, in one place.
+/// Every exit code Bulwark uses, and the one map from errors to them.
 public enum BulwarkExit {
   /// Success; for plan and drift, also "no changes".
   public static let ok = ExitCode(0)
@@ -10,4 +12,33 @@ public enum BulwarkExit {
   public static let changesPending = ExitCode(2)
   /// The inventory (or a playbook) is invalid.
   public static let invalidInput = ExitCode(3)
+
+  /// The exit code for what a command threw, after saying what went wrong on stderr. Argument
+  /// errors and exit codes pass through to ArgumentParser, which prints usage where it belongs.
+  static func code(for error: any Error) -> any Error {
+    switch error {
+    case let e as OperationError:
+      if !e.diagnostics.isEmpty { Console.err(e.diagnostics.renderedReport() + "\n") }
+      if !e.message.isEmpty { Console.err(Self.errorLines(e.message)) }
+      switch e.kind {
+      case .invalidInput: return invalidInput
+      case .failed: return failure
+      }
+    case let e as DiagnosticsError:
+      Console.err(e.diagnostics.renderedReport() + "\n")
+      return invalidInput
+    case is ExitCode, is ValidationError, is CleanExit:
+      return error
+    case is CancellationError:
+      return failure
+    default:
+      Console.err(errorLines("\(error)"))
+      return failure
+    }
+  }
+
+  /// `error: ` before the first line; a message of several lines keeps its own layout after it.
+  static func errorLines(_ message: String) -> String {
+    "error: " + (message.hasSuffix("\n") ? message : message + "\n")
+  }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inventory
+import Orchestration
 import Remote
 import SSH
 import Support
@@ -12,32 +13,21 @@ struct ConnectionOptions: ParsableArguments {
   @Option(help: "Hosts worked on at once (default: the inventory's ssh.concurrency).")
   var concurrency: Int?
 
+  func access(forceBecome: Bool = false) -> ClusterAccess {
+    inventory.bootstrapLogging()
+    return ClusterAccess(inventoryPath: inventory.inventory, stateDirectoryOverride: inventory.stateDir,
+      concurrency: concurrency, forceBecome: forceBecome)
+  }
+
   /// Loads the inventory (refusing invalid ones) and builds the SSH transport for all its hosts.
   func connect(forceBecome: Bool = false) throws -> (Inventory, [Diagnostic], Fleet) {
-    inventory.bootstrapLogging()
-    let loaded = LoadedInventory.load(path: inventory.inventory)
-    if loaded.diagnostics.hasErrors || loaded.inventory == nil {
-      Console.err(loaded.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    }
-    let inv = loaded.inventory!
-    return (inv, loaded.diagnostics, Fleet.ssh(inv, inventoryPath: inventory.inventory, concurrency: concurrency, forceBecome: forceBecome))
+    let access = access(forceBecome: forceBecome)
+    try ensureAccess(access)
+    return try access.connect()
   }
 }
 
-extension Fleet {
-  /// SSH to every host of the inventory, as its ssh settings say.
-  static func ssh(_ inv: Inventory, inventoryPath: String, concurrency: Int? = nil, forceBecome: Bool = false) -> Fleet {
-    let bound = concurrency ?? inv.ssh.concurrency
-    var configs = SSHSettings.configs(inv, inventoryPath: inventoryPath)
-    askForPassphraseIfNeeded(configs.values.flatMap(\.keyFiles))
-    if forceBecome { for id in configs.keys { configs[id]!.become = true } }
-    let transport = SSHTransport(hosts: configs, threads: bound)
-    return Fleet(transport: transport, endpoints: SSHSettings.endpoints(inv), concurrency: bound)
-  }
-}
-
-/// What `exec` and `ping` share: the connection options and a host limit.
+/// What `exec`, `ping`, `audit`, `drift` and `report` share: the connection options and a host limit.
 struct FleetOptions: ParsableArguments {
   @OptionGroup var connection: ConnectionOptions
 
@@ -59,11 +49,6 @@ func askForPassphraseIfNeeded(_ keys: [String]) {
     let answer = getpass("Passphrase for \(encrypted): ")
   else { return }
   setenv(variable, String(cString: answer), 1)
-}
-
-func describe(_ error: any Error) -> String {
-  if let e = error as? RemoteError { return "\(e.message) [\(e.code)]" }
-  return "\(error)"
 }
 
 func milliseconds(_ d: Duration) -> String {

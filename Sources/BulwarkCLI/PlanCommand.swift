@@ -2,7 +2,9 @@ import ArgumentParser
 import Kubernetes
 import Etcd
 import Foundation
+import Inventory
 import Logging
+import Orchestration
 import Planning
 import Support
 
@@ -47,44 +49,25 @@ struct PlanCommand: AsyncParsableCommand {
       logger.debug("\(what) took \(now - mark)")
       mark = now
     }
-    let loaded = LoadedInventory.load(path: options.inventory)
+    let (inv, diagnostics) = try options.load()
     lap("loading and validating the inventory")
-    if loaded.diagnostics.hasErrors || loaded.inventory == nil {
-      Console.err(loaded.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    }
-    for d in loaded.diagnostics { Console.err(d.rendered + "\n") }
-    let inv = loaded.inventory!
-
-    guard let playbookPath = PlaybookLocator(directory: playbooksDir, inventoryPath: options.inventory).find(playbook) else {
-      Console.err("error: no playbook \"\(playbook)\" (looked in \(PlaybookLocator(directory: playbooksDir, inventoryPath: options.inventory).searchPath.joined(separator: ", ")))\n")
-      throw BulwarkExit.invalidInput
-    }
-    let book: Playbook
-    switch PlaybookLoader().load(path: playbookPath) {
-    case .failure(let e):
-      Console.err(e.diagnostics.renderedReport() + "\n")
-      throw BulwarkExit.invalidInput
-    case .success(let b): book = b
-    }
+    for d in diagnostics { Console.err(d.rendered + "\n") }
+    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory)
     let plan: Plan
-    let stateDirectory = options.stateDirectory(cluster: inv.name)
+    let state = options.stateDirectory(cluster: inv.name)
     if offline {
-      plan = try DomainInputs.plan(inv, inventoryPath: options.inventory, stateDirectory: stateDirectory, playbook: book,
-        writePKI: false)
+      plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: options.inventory, state: state, playbook: book,
+        writePKI: false), notices: Console.notices)
     } else {
       // Live: facts and one read-only probe per host. A plan saved for apply also prepares the state
       // dir (certificates, secrets), so it names exactly the files apply will upload.
-      var fleet = Fleet.ssh(inv, inventoryPath: options.inventory, concurrency: concurrency)
-      let sessions = SessionCache(base: fleet.transport)
-      fleet.transport = sessions
-      do {
-        plan = try await LivePlan.make(inv, inventoryPath: options.inventory, stateDirectory: stateDirectory, playbook: book,
-          fleet: fleet, writePKI: out != nil)
-        await sessions.closeAll()
-      } catch {
-        await sessions.closeAll()
-        throw error
+      let access = ClusterAccess(inventoryPath: options.inventory, stateDirectoryOverride: options.stateDir, concurrency: concurrency)
+      try ensureAccess(access)
+      let fleet = Fleet.ssh(inv, inventoryPath: options.inventory, concurrency: concurrency)
+      let writePKI = out != nil
+      plan = try await fleet.sharingSessions { fleet in
+        try await LivePlan.make(inv, inventoryPath: options.inventory, state: state, playbook: book, fleet: fleet,
+          writePKI: writePKI, notices: Console.notices)
       }
     }
     lap("planning \(plan.steps.count) steps")
@@ -101,29 +84,5 @@ struct PlanCommand: AsyncParsableCommand {
     // object would only delay the exit (about a third of the run time at 10,000 hosts).
     fflush(nil)
     Foundation.exit(plan.hasChanges ? BulwarkExit.changesPending.rawValue : BulwarkExit.ok.rawValue)
-  }
-}
-
-/// Finds a playbook by name: an explicit path, the given directory, ./playbooks, or next to the inventory.
-struct PlaybookLocator {
-  var directory: String?
-  var inventoryPath: String
-
-  var searchPath: [String] {
-    let invDir = (inventoryPath as NSString).deletingLastPathComponent
-    var dirs: [String] = []
-    if let directory { dirs.append(directory) }
-    if let env = ProcessInfo.processInfo.environment["BULWARK_PLAYBOOKS"] { dirs.append(env) }
-    dirs.append("playbooks")
-    dirs.append((invDir.isEmpty ? "." : invDir) + "/../playbooks")
-    dirs.append((invDir.isEmpty ? "." : invDir) + "/playbooks")
-    return dirs
-  }
-
-  func find(_ name: String) -> String? {
-    if name.hasSuffix(".yaml") || name.contains("/") {
-      return FileManager.default.fileExists(atPath: name) ? name : nil
-    }
-    return searchPath.map { "\($0)/\(name).yaml" }.first { FileManager.default.fileExists(atPath: $0) }
   }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hardening
 import Journal
+import Orchestration
+import Support
 import Planning
 import Report
 
@@ -29,20 +31,20 @@ struct ReportCommand: AsyncParsableCommand {
 
   func run() async throws {
     let (inv, hosts, fleet) = try options.fleet()
-    let inventoryPath = options.connection.inventory.inventory
-    let state = options.connection.inventory.stateDirectory(cluster: inv.name)
-    let lastPlanPath = LivePlan.lastPlanPath(state)
+    let access = options.connection.access()
+    let state = access.stateDirectory(cluster: inv.name)
+    let lastPlanPath = state.lastPlan
     let lastPlan = FileManager.default.contents(atPath: lastPlanPath).flatMap { try? Plan.fromJSON($0) }
     let madeAt = (try? FileManager.default.attributesOfItem(atPath: lastPlanPath)[.modificationDate] as? Date).map {
       ISO8601DateFormatter().string(from: $0)
     }
-    let auditor = Auditor(waivers: inv.hardening.waivers, today: LoadedInventory.today())
-    let audits = await AuditCommand.audit(inv, hosts: hosts, fleet: fleet, auditor: auditor)
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: inventoryPath)
-    let desired = try DomainInputs.plan(inv, inventoryPath: inventoryPath, stateDirectory: state, playbook: book, writePKI: false)
-    let drift = await DriftCommand.drift(inv, hosts: hosts, fleet: fleet, plan: desired)
+    let auditor = Auditor(waivers: inv.hardening.waivers, today: UTCDate.day())
+    let audits = await ClusterChecks.audit(inv, hosts: hosts, fleet: fleet, auditor: auditor)
+    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: access.inventoryPath)
+    let drift = try await ClusterChecks.drift(inv, hosts: hosts, fleet: fleet, access: access, playbook: book, auditor: auditor,
+      notices: Console.notices)
     var lastRun: HTMLReport.LastRun?
-    if FileManager.default.fileExists(atPath: state + "/journal.db"), let r = try? RunJournal(path: state + "/journal.db").lastRun() {
+    if FileManager.default.fileExists(atPath: state.journal), let r = try? RunJournal(path: state.journal).lastRun() {
       lastRun = HTMLReport.LastRun(id: r.id, playbook: r.playbook, started: ISO8601DateFormatter().string(from: r.startedAt),
         result: r.result ?? (r.endedAt == nil ? "did not finish" : "?"))
     }

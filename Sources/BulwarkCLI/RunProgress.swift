@@ -143,30 +143,3 @@ final class RunProgress: @unchecked Sendable {
     }
   }
 }
-
-/// With `-v`: every command a step runs, and every file it writes, printed as it happens (the
-/// command line only; stdin, which carries file contents and sudo's password, never).
-struct EchoingTransport: Transport {
-  var base: any Transport
-  func connect(to endpoint: HostEndpoint) async throws -> any RemoteHost {
-    EchoingHost(base: try await base.connect(to: endpoint))
-  }
-}
-
-struct EchoingHost: ForwardingRemoteHost {
-  var base: any RemoteHost
-  func say(_ text: String) { FileHandle.standardError.write(Data("    \(id) $ \(text)\n".utf8)) }
-  func run(_ command: RemoteCommand) async throws -> CommandResult {
-    let line = command.commandLine
-    say(line.count > 300 ? String(line.prefix(300)) + " …" : line)
-    return try await base.run(command)
-  }
-  func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
-    say("write \(path) (\(contents.count) bytes, \(String(mode, radix: 8)) \(owner):\(group))")
-    try await base.writeFile(path, contents: contents, mode: mode, owner: owner, group: group)
-  }
-  func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
-    say("upload \(localPath) -> \(path) (\(String(mode, radix: 8)) \(owner):\(group))")
-    try await base.uploadFile(localPath, to: path, mode: mode, owner: owner, group: group)
-  }
-}

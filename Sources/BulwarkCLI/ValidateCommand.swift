@@ -1,4 +1,5 @@
 import ArgumentParser
+import Inventory
 import Support
 
 struct ValidateCommand: AsyncParsableCommand {
@@ -13,8 +14,7 @@ struct ValidateCommand: AsyncParsableCommand {
     options.bootstrapLogging()
     let loaded = LoadedInventory.load(path: options.inventory)
     if !loaded.diagnostics.isEmpty { Console.err(loaded.diagnostics.renderedReport() + "\n") }
-    if loaded.diagnostics.hasErrors || loaded.inventory == nil { throw BulwarkExit.invalidInput }
-    let inv = loaded.inventory!
+    guard let inv = loaded.valid else { throw BulwarkExit.invalidInput }
     Console.out("\(options.inventory): valid: cluster \"\(inv.name)\", \(inv.hosts.count) hosts, \(inv.etcdMembers.count) etcd members, \(inv.hosts(with: .controlPlane).count) control planes\n")
   }
 }

@@ -68,35 +68,24 @@ public struct DriftProbe: Sendable {
 
   static let checkpointKinds: Set<String> = ["etcd.health-gate", "etcd.restart"]
 
-  /// The one script: every step's probe, then the hardening facts, then etcd's.
-  public var script: String {
-    var probes = steps.map(\.probe)
-    probes.append(HostProbe.command(hardening).argv[2])
-    if let etcd { probes.append(EtcdProbe.command(etcd).argv[2]) }
-    return ProbeBatch.script(probes)
+  /// The one batch: every step's probe, then the hardening facts, then etcd's.
+  var batch: StepObservation.Batch {
+    var extra = [HostProbe.command(hardening).argv[2]]
+    if let etcd { extra.append(EtcdProbe.command(etcd).argv[2]) }
+    return StepObservation.Batch(host: host.name, steps: steps, extraProbes: extra)
   }
 
+  public var script: String { batch.script }
+
   public func compare(_ output: String, auditor: Auditor, firewallMarker: String) -> HostDrift {
-    let count = steps.count + 1 + (etcd == nil ? 0 : 1)
-    let outputs = ProbeBatch.parse(output, count: count)
+    let (observed, extra) = batch.read(output)
+    let count = observed.count + extra.count
     var findings: [DriftFinding] = []
-    for (i, step) in steps.enumerated() {
-      guard let out = outputs[i] else {
-        findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: "no answer from the probe", diff: nil))
-        continue
-      }
-      let result: CheckResult
-      do { result = try step.evaluate(out) } catch {
-        findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: "\(error)", diff: nil))
-        continue
-      }
-      guard case .needsChange(let change) = result else { continue }
-      var diff: String?
-      if let c = step.contents(out), c.current != c.desired {
-        diff = c.describedDifference(host: host.name)
-      }
-      findings.append(DriftFinding(item: step.id, summary: summaries[i], detail: change.detail, diff: diff))
+    for (i, (observation, _)) in observed.enumerated() where observation.state != .unchanged {
+      findings.append(DriftFinding(item: steps[i].id, summary: summaries[i], detail: observation.detail ?? "differs",
+        diff: observation.diff))
     }
+    let outputs = Array(repeating: ProbeOutput?.none, count: steps.count) + extra
     // Hardening: each failing check. With etcd stopped, its flag checks say nothing new.
     if let out = outputs[steps.count] {
       let facts = HostProbe.parse(out.text)

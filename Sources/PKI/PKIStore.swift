@@ -39,6 +39,14 @@ public struct PKIStore: Sendable {
     /// The CA was created by this call, or (without `write`) would be.
     public var created: Bool
     public var leaves: [Leaf]
+
+    public init(name: String, certificatePath: String, certificateSHA256: String?, created: Bool, leaves: [Leaf]) {
+      self.name = name
+      self.certificatePath = certificatePath
+      self.certificateSHA256 = certificateSHA256
+      self.created = created
+      self.leaves = leaves
+    }
   }
 
   func directory(_ authority: String) -> String { "\(root)/\(authority)" }

@@ -107,8 +107,6 @@ final class PlanJSONWriter {
             member("validate") { strings(validate) }
           }
         }
-      case let .pending(description):
-        member("pending") { object { member("description") { string(description) } } }
       case let .sysctl(settings, file):
         member("sysctl") {
           object {

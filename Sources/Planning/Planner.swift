@@ -18,7 +18,7 @@ public struct Planner: Sendable {
   /// Hosts the facts show are already in the running cluster; `new:ROLE` targets leave them out.
   public var established: Set<String>
 
-  public init(kinds: [String: any StepKind] = StepKinds.builtIn, established: Set<String> = []) {
+  public init(kinds: [String: any StepKind] = StepKinds.generic, established: Set<String> = []) {
     self.kinds = kinds
     self.established = established
   }

@@ -45,8 +45,9 @@ public struct StepDraft: Sendable {
   }
 }
 
-/// A kind of step a playbook may name. Generic kinds (file, directory, …) and domain kinds
-/// (etcd.member, …) are registered in `StepKinds.builtIn`.
+/// A kind of step a playbook may name. The generic kinds (file, directory, …) are `StepKinds.generic`;
+/// each domain module lists its own (`EtcdKinds.all`, `KubernetesKinds.all`, `HardeningKinds.all`),
+/// and Orchestration's `KindRegistry` composes them into the one registry a plan is made with.
 public protocol StepKind: Sendable {
   var name: String { get }
   var parameters: [ParameterSpec] { get }
@@ -203,4 +204,10 @@ enum Template {
     }
     return .success(out + rest)
   }
+}
+
+/// The kinds every playbook may name whatever the domains: file, directory, user, sysctl, systemd
+/// unit, command.
+public enum StepKinds {
+  public static let generic: [String: any StepKind] = Dictionary(uniqueKeysWithValues: GenericKinds.all.map { ($0.name, $0) })
 }

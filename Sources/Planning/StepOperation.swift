@@ -26,8 +26,6 @@ public enum StepOperation: Sendable, Hashable, Codable {
     deactivate: [String], liveCheck: [String])
   /// Waits until `argv` exits 0 on the host, polling once a second, for at most `timeoutSeconds`.
   case wait(argv: [String], timeoutSeconds: Int)
-  /// A step whose implementation belongs to a later part of Bulwark; it plans but cannot run yet.
-  case pending(description: String)
   /// A no-op join point on no host: many steps wait for one barrier instead of each waiting for many.
   case barrier
 }

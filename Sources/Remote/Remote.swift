@@ -150,4 +150,6 @@ extension ErrorCode where Domain == RemoteError {
   public static let disconnected = Self("disconnected")
   public static let protocolError = Self("protocol-error")
   public static let cancelled = Self("cancelled")
+  /// The host is not one the caller knows an endpoint for.
+  public static let unknownHost = Self("unknown-host")
 }

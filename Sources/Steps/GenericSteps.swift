@@ -348,20 +348,6 @@ struct WaitStep: ProbedStep {
 }
 
 
-/// Plans, but refuses to run: its implementation is not part of this build.
-struct PendingStep: Step {
-  let id: String, host: HostID, summary: String
-  let description: String
-
-  func check(on remote: any RemoteHost) async throws -> CheckResult {
-    throw StepError(.notImplemented, "\(description): this step kind is planned but not implemented in this build")
-  }
-
-  func apply(on remote: any RemoteHost) async throws {
-    throw StepError(.notImplemented, "\(description): this step kind is planned but not implemented in this build")
-  }
-}
-
 /// A join point; the executor completes it without touching a host.
 struct BarrierStep: Step {
   let id: String, host: HostID, summary: String

@@ -41,7 +41,6 @@ extension CodedError where Domain == StepFailure {
 
 extension ErrorCode where Domain == StepFailure {
   public static let commandFailed = Self("command-failed")
-  public static let notImplemented = Self("not-implemented")
   public static let didNotConverge = Self("did-not-converge")
   public static let unexpectedOutput = Self("unexpected-output")
   public static let localFile = Self("local-file")
@@ -110,8 +109,6 @@ public enum StepFactory {
         mode: mode, validate: validate, activate: activate, deactivate: deactivate, liveCheck: liveCheck)
     case let .wait(argv, timeoutSeconds):
       return WaitStep(id: base.id, host: base.host, summary: base.summary, argv: argv, timeout: .seconds(timeoutSeconds))
-    case .pending(let description):
-      return PendingStep(id: base.id, host: base.host, summary: base.summary, description: description)
     case .barrier:
       return BarrierStep(id: base.id, host: base.host, summary: base.summary)
     }

@@ -140,11 +140,6 @@ final class EventLog: @unchecked Sendable {
     #expect(!fake.operations.contains { $0.hasPrefix(": ") }, "a barrier opens no connection")
   }
 
-  @Test func pendingStepsRefuseToRun() async {
-    let report = await executor(FakeTransport()).run(plan([step("p", "h", .pending(description: "etcd member"))]), mode: .apply)
-    #expect(report.failures.first?.message.contains("not-implemented") == true)
-  }
-
   @Test func checkOnlyNeverApplies() async {
     let fake = FakeTransport()
     fake.emulateFileProbe(mode: "600")

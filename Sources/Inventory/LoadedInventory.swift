@@ -1,37 +1,33 @@
 import Foundation
-import Inventory
 import KnownHosts
 import Support
 
-/// Loads and validates an inventory the way every command needs it.
-struct LoadedInventory {
-  var inventory: Inventory?
-  var diagnostics: [Diagnostic]
+/// An inventory loaded and validated the way every command needs it: decoding problems and the
+/// validator's rules (host keys looked up in the inventory's known_hosts) in one sorted list.
+public struct LoadedInventory: Sendable {
+  public var inventory: Inventory?
+  public var diagnostics: [Diagnostic]
+  public var path: String
 
-  static func load(path: String, displayName: String? = nil) -> LoadedInventory {
+  public static func load(path: String, displayName: String? = nil, today: String = UTCDate.day()) -> LoadedInventory {
     let loaded = InventoryLoader().load(path: path, displayName: displayName)
     var diagnostics = loaded.diagnostics
     if let inv = loaded.inventory {
       let knownHostsPath = resolvePath(inv.ssh.knownHosts, relativeTo: path)
       let knownHosts = (try? KnownHosts(path: knownHostsPath)) ?? KnownHosts()
       let validator = InventoryValidator(
-        knownHostKey: { host, port in knownHosts.contains(host: host, port: port) }, today: today())
+        knownHostKey: { host, port in knownHosts.contains(host: host, port: port) }, today: today)
       diagnostics += validator.validate(inv, hostsIncomplete: loaded.hostsIncomplete)
     }
-    return LoadedInventory(inventory: loaded.inventory, diagnostics: diagnostics.sortedByLocation())
+    return LoadedInventory(inventory: loaded.inventory, diagnostics: diagnostics.sortedByLocation(), path: path)
   }
 
-  static func today() -> String {
-    let f = DateFormatter()
-    f.dateFormat = "yyyy-MM-dd"
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.locale = Locale(identifier: "en_US_POSIX")
-    return f.string(from: Date())
-  }
+  /// The inventory when it has no errors.
+  public var valid: Inventory? { diagnostics.hasErrors ? nil : inventory }
 }
 
 /// `~/x` expands to the home directory; a relative path is taken from the inventory's directory.
-func resolvePath(_ path: String, relativeTo inventoryPath: String) -> String {
+public func resolvePath(_ path: String, relativeTo inventoryPath: String) -> String {
   if path.hasPrefix("~/") {
     return FileManager.default.homeDirectoryForCurrentUser.path + String(path.dropFirst(1))
   }

@@ -1,0 +1,68 @@
+import Drift
+import Foundation
+import Hardening
+import Inventory
+import Planning
+import Remote
+import Steps
+import Support
+
+/// Audit and drift: the hardening catalogue, and the desired state, against the live hosts.
+/// Read-only, one probe per host; a host that cannot be asked is reported with its own error.
+public enum ClusterChecks {
+  /// The catalogue against the hosts: one read-only probe each.
+  public static func audit(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, auditor: Auditor) async -> [HostAudit] {
+    let sshFrom = ControllerAddresses.sshFrom(inv)
+    let byName = Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, $0) })
+    let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
+      guard let host = byName[remote.id] else { throw RemoteError(.unknownHost, host: remote.id, "not asked for") }
+      let r = try await remote.run(HostProbe.command(auditor.checks(for: host)))
+      return HostProbe.parse(r.stdoutText)
+    }
+    return outcomes.map { o -> HostAudit in
+      switch (o.result, byName[o.host]) {
+      case (.success(let facts), let host?):
+        let marker = Firewall.render(for: host, in: inv, sshFrom: sshFrom[host.name] ?? []).marker
+        return auditor.audit(host, facts: facts, firewallMarker: marker)
+      case (.failure(let e), _):
+        return HostAudit(host: o.host, results: [], error: describe(e))
+      case (.success, nil):
+        return HostAudit(host: o.host, results: [], error: "not a host of the inventory")
+      }
+    }
+  }
+
+  /// The plan's steps, the catalogue and etcd's state against the hosts: one read-only probe each.
+  public static func drift(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, plan: Plan, auditor: Auditor) async -> [HostDrift] {
+    let sshFrom = ControllerAddresses.sshFrom(inv)
+    let probes = Dictionary(uniqueKeysWithValues: hosts.map {
+      ($0.name, DriftProbe(host: $0, planned: plan.steps, inventory: inv, auditor: auditor))
+    })
+    let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
+      guard let probe = probes[remote.id] else { throw RemoteError(.unknownHost, host: remote.id, "not asked for") }
+      return try await remote.run(RemoteCommand(["sh", "-c", probe.script])).stdoutText
+    }
+    return outcomes.map { o -> HostDrift in
+      switch (o.result, probes[o.host]) {
+      case (.success(let text), let probe?):
+        let marker = Firewall.render(for: probe.host, in: inv, sshFrom: sshFrom[o.host] ?? []).marker
+        return probe.compare(text, auditor: auditor, firewallMarker: marker)
+      case (.failure(let e), _):
+        return HostDrift(host: o.host, findings: [], compared: 0, error: describe(e))
+      case (.success, nil):
+        return HostDrift(host: o.host, findings: [], compared: 0, error: "not a host of the inventory")
+      }
+    }
+  }
+
+  /// Drift against the plan of `playbook`, planned as for hosts that already run: membership and
+  /// versions come from the etcd probe in the same round trip, so no facts are gathered first.
+  public static func drift(
+    _ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, access: ClusterAccess, playbook: Playbook, auditor: Auditor,
+    notices: NoticeSink = { _ in }
+  ) async throws(OperationError) -> [HostDrift] {
+    let plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: access.inventoryPath,
+      state: access.stateDirectory(cluster: inv.name), playbook: playbook, writePKI: false), notices: notices)
+    return await drift(inv, hosts: hosts, fleet: fleet, plan: plan, auditor: auditor)
+  }
+}
