@@ -2,9 +2,15 @@ import Foundation
 import Testing
 
 /// Real OpenSSH `sshd` processes on loopback addresses such as 127.0.2.X, each with its own host
-/// keys and config, started and stopped (by PID) by the tests themselves. Needs root; without it the
-/// tests fail loudly rather than skip.
+/// keys and config, started and stopped (by PID) by the tests themselves. Needs root: suites that
+/// use it carry `.needsRootAndSSHD`, so a non-root `swift test` skips them and says why.
 final class SSHD: @unchecked Sendable {
+  static let sshdPath = "/usr/sbin/sshd"
+
+  /// Whether the sshd suites run: exactly when the tests run as root, as they do in CI. Root without
+  /// sshd installed is not a reason to skip; `start` fails loudly there instead.
+  static var canRun: Bool { getuid() == 0 }
+
   let address: String
   let port: Int
   let dir: String
@@ -16,6 +22,9 @@ final class SSHD: @unchecked Sendable {
 
   static func start(address: String, extraConfig: [String] = [], hostKeyTypes: [String] = ["ed25519", "ecdsa"]) throws -> SSHD {
     guard getuid() == 0 else { throw Failure(description: "the sshd tests need root (they start sshd and create test users)") }
+    guard FileManager.default.isExecutableFile(atPath: sshdPath) else {
+      throw Failure(description: "running as root but \(sshdPath) is missing: install openssh-server (these tests never skip as root)")
+    }
     try Environment.prepare()
     let dir = try makeTempDir("sshd-\(address)")
     var keys: [String: String] = [:]
@@ -36,7 +45,7 @@ final class SSHD: @unchecked Sendable {
     let configPath = "\(dir)/sshd_config"
     try config.joined(separator: "\n").replacingOccurrences(of: "PORT", with: "\(port)")
       .appending("\n").write(toFile: configPath, atomically: true, encoding: .utf8)
-    let pid = try spawnDaemon(["/usr/sbin/sshd", "-D", "-e", "-f", configPath])
+    let pid = try spawnDaemon([sshdPath, "-D", "-e", "-f", configPath])
     let sshd = SSHD(address: address, port: port, dir: dir, pid: pid, hostKeys: keys)
     let deadline = Date().addingTimeInterval(10)
     while !canConnect(address, port) {
@@ -93,6 +102,19 @@ final class SSHD: @unchecked Sendable {
     var status: Int32 = 0
     waitpid(pid, &status, 0)
   }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// For suites that start sshd or create users: they run as root (CI) and are skipped, with this
+  /// reason, for a developer's non-root `swift test`.
+  static var needsRootAndSSHD: Self {
+    .enabled(if: SSHD.canRun, "needs root and \(SSHD.sshdPath): starts sshd and creates test users (CI runs these as root)")
+  }
+}
+
+extension Tag {
+  /// Tests that start real daemons (sshd, ssh-agent) and change the machine's users.
+  @Tag static var integration: Self
 }
 
 /// Test users, client keys and the sudoers drop-in: created once, reused on later runs.

@@ -30,7 +30,7 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
   }
 }
 
-@Suite(.serialized) struct SSHAgainstRealSSHDTests {
+@Suite(.serialized, .needsRootAndSSHD, .tags(.integration)) struct SSHAgainstRealSSHDTests {
   let sshd: SSHD
   init() throws { sshd = try SSHD.start(address: "127.0.2.1", extraConfig: ["PubkeyAcceptedAlgorithms +ssh-rsa"]) }
 
@@ -259,7 +259,7 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
   }
 }
 
-@Suite(.serialized) struct SSHFailureModesTests {
+@Suite(.serialized, .needsRootAndSSHD, .tags(.integration)) struct SSHFailureModesTests {
   @Test func connectionErrorsHaveDistinctCodes() async throws {
     let sshd = try SSHD.start(address: "127.0.2.20")
     let refused = await remoteError { _ = try await connect(sshd) { $0.port = try! freePort("127.0.2.20") } }
@@ -336,7 +336,7 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
   }
 }
 
-@Suite struct SSHConcurrencyTests {
+@Suite(.needsRootAndSSHD, .tags(.integration)) struct SSHConcurrencyTests {
   /// 24 hosts worked on at once by their callers still use at most the pool's 3 OS threads:
   /// host count never turns into thread count, and nothing blocks Swift's cooperative pool.
   @Test func manyHostsShareABoundedThreadPool() async throws {
@@ -385,12 +385,18 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
   }
 }
 
+/// Needs ssh-keygen but not root: the keys are made in a temporary directory of its own.
 @Suite struct KeyFileTests {
   @Test func encryptedKeysAreRecognisedWithoutDecrypting() throws {
-    let env = Environment.shared
-    #expect(KeyFiles.isEncrypted(env.key("id_ed25519_pass")))
-    #expect(!KeyFiles.isEncrypted(env.key("id_ed25519")))
-    #expect(!KeyFiles.isEncrypted(env.key("id_rsa")))
+    let dir = try makeTempDir("key-files")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (name, type, passphrase) in [("plain", "ed25519", ""), ("rsa", "rsa", ""), ("pass", "ed25519", "open sesame")] {
+      try run("/usr/bin/ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f", "\(dir)/\(name)")
+    }
+    #expect(KeyFiles.isEncrypted("\(dir)/pass"))
+    #expect(!KeyFiles.isEncrypted("\(dir)/plain"))
+    #expect(!KeyFiles.isEncrypted("\(dir)/rsa"))
+    #expect(!KeyFiles.isEncrypted("\(dir)/plain.pub"), "a public key is not an encrypted private key")
     #expect(!KeyFiles.isEncrypted("/nonexistent"))
   }
 }
