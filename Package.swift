@@ -69,7 +69,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** Hardening: the check catalogue, the one-round-trip host probe, audits, and the harden kinds. */
     .target(name: "Hardening", dependencies: [
-      "Support", "Inventory", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
+      "Support", "Findings", "Inventory", "Planning", "Remote", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** The Kubernetes layer: rendered kubeadm, kubelet, endpoint and policy files, its step kinds, facts and state-dir secrets. */
     .target(name: "Kubernetes", dependencies: [
@@ -77,7 +77,7 @@ let package = Package(
     ], swiftSettings: strict),
     /** Drift: the desired state against the live hosts, one batched probe per host, pure comparisons. */
     .target(name: "Drift", dependencies: [
-      "Support", "Inventory", "Planning", "Steps", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
+      "Support", "Findings", "Inventory", "Planning", "Steps", "Hardening", "Etcd", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** Walks a plan's DAG over the Remote seam: bounded concurrency, verify-after-apply, root-cause skipping. */
     .target(name: "Execution", dependencies: [

@@ -1,5 +1,6 @@
 import Crypto
 import Etcd
+import Findings
 import Foundation
 import Hardening
 import Inventory
@@ -168,11 +169,11 @@ public enum DriftReport {
     return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
   }
 
+  /// One test suite per host; each drifted item is a failing test case whose body is its diff
+  /// (which `FindingFormats.junit` has no place for, so drift keeps its own writer); a host that
+  /// could not be checked is an `<error>`. Text goes through the one escaper, `XML.escape`.
   public static func junit(_ hosts: [HostDrift]) -> String {
-    func xml(_ s: String) -> String {
-      s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    let xml = XML.escape
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bulwark drift\">\n"
     for h in hosts {
       out += "  <testsuite name=\"\(xml(h.host))\" tests=\"\(max(h.compared, 1))\" failures=\"\(h.findings.count)\" errors=\"\(h.error == nil ? 0 : 1)\">\n"

@@ -1,6 +1,8 @@
+import Findings
 import Foundation
 
-/// Audit results as text (a table per host, with a score), JSON, JUnit XML or SARIF. Pure.
+/// Audit results as text (a table per host, with a score), JSON, JUnit XML or SARIF (the last two
+/// written by the Findings module). Pure.
 public enum AuditReport {
   /// The catalogue as a Markdown table: docs/hardening.md carries this exact text.
   public static func catalogue(_ checks: [Check] = Catalogue.all) -> String {
@@ -82,64 +84,57 @@ public enum AuditReport {
     return String(decoding: try encoder.encode(Report(hosts: hosts)), as: UTF8.self) + "\n"
   }
 
-  /// One test suite per host, one test case per check; failures are `<failure>`, waived and
-  /// not-settable checks are `<skipped>` with the reason.
+  /// JUnit XML through `FindingFormats.junit`: one test suite per host, one test case per check,
+  /// named by its ID; failures are `<failure>`, waived and not-settable checks are `<skipped>` with
+  /// the reason. A host that could not be audited has one failing test case, `probe`.
   public static func junit(_ audits: [HostAudit]) -> String {
-    var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bulwark audit\">\n"
+    var findings: [Finding] = [], passed: [String: [String]] = [:]
     for a in audits {
-      out += "  <testsuite name=\"\(xml(a.host))\" tests=\"\(a.results.count)\" failures=\"\(a.failed)\" skipped=\"\(a.waived + a.notSettable)\" errors=\"\(a.error == nil ? 0 : 1)\">\n"
-      if let error = a.error { out += "    <error message=\"\(xml(error))\"/>\n" }
-      for r in a.results {
-        out += "    <testcase classname=\"\(xml(a.host))\" name=\"\(xml(r.check.id + " " + r.check.title))\""
-        switch r.status {
-        case .pass: out += "/>\n"
-        case .fail(let actual):
-          out += ">\n      <failure message=\"\(xml("is \(actual), wants \(r.check.expect.text)"))\"/>\n    </testcase>\n"
-        case .waived(let reason): out += ">\n      <skipped message=\"\(xml("waived: \(reason)"))\"/>\n    </testcase>\n"
-        case .notSettable: out += ">\n      <skipped message=\"not settable on this host (shared kernel)\"/>\n    </testcase>\n"
-        }
+      if let error = a.error {
+        findings.append(Finding(ruleID: "probe", level: .error, message: "could not be audited: \(error)",
+          logicalName: a.host, logicalKind: "host"))
       }
-      out += "  </testsuite>\n"
+      passed[a.host] = a.results.filter { $0.status == .pass }.map(\.check.id)
+      findings += a.results.compactMap { $0.finding(on: a.host) }
     }
-    return out + "</testsuites>\n"
+    return FindingFormats.junit(suite: "bulwark audit", findings: findings, passed: passed) { $0.logicalName ?? "" }
   }
 
-  /// SARIF 2.1.0: one rule per check ID, one result per failed or waived check (waived ones are
-  /// suppressed with the waiver's reason), located at the host.
-  public static func sarif(_ audits: [HostAudit]) throws -> String {
-    var rules: [[String: Any]] = [], seen = Set<String>()
-    var results: [[String: Any]] = []
+  /// SARIF 2.1.0 through `FindingFormats.sarif`: one rule per check ID (with its CIS ID as a
+  /// property), one result per failed or waived check (waived ones are suppressed with the waiver's
+  /// reason), located at the host. Passed and not-settable checks have no result.
+  public static func sarif(_ audits: [HostAudit]) -> String {
+    var rules: [FindingRule] = [], seen = Set<String>(), findings: [Finding] = []
     for a in audits {
       for r in a.results {
         if seen.insert(r.check.id).inserted {
-          rules.append(["id": r.check.id, "name": r.check.id, "shortDescription": ["text": r.check.title],
-            "properties": ["cis": r.check.cis ?? ""]])
+          rules.append(FindingRule(id: r.check.id, title: r.check.title, properties: r.check.cis.map { ["cis": $0] } ?? [:]))
         }
-        var result: [String: Any] = [
-          "ruleId": r.check.id, "level": "error",
-          "locations": [["logicalLocations": [["name": a.host, "kind": "host"]]]],
-        ]
-        switch r.status {
-        case .pass, .notSettable: continue
-        case .fail(let actual): result["message"] = ["text": "\(a.host): \(r.check.title): is \(actual), wants \(r.check.expect.text)"]
-        case .waived(let reason):
-          result["message"] = ["text": "\(a.host): \(r.check.title)"]
-          result["suppressions"] = [["kind": "external", "justification": reason]]
-        }
-        results.append(result)
+        if case .notSettable = r.status { continue }
+        if let f = r.finding(on: a.host) { findings.append(f) }
       }
     }
-    let doc: [String: Any] = [
-      "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-      "runs": [["tool": ["driver": ["name": "bulwark", "informationUri": "https://example.invalid/bulwark", "rules": rules]],
-        "results": results]],
-    ]
-    let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return FindingFormats.sarif(findings, rules: rules)
   }
+}
 
-  static func xml(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+extension AuditResult {
+  /// This result as a finding located at `host`, or nil for a pass. A failure is an error; a waived
+  /// check is an error suppressed with the waiver's reason; a not-settable one is a note suppressed
+  /// because the host's kernel is shared.
+  func finding(on host: String) -> Finding? {
+    let title = "\(host): \(check.title)"
+    switch status {
+    case .pass: return nil
+    case .fail(let actual):
+      return Finding(ruleID: check.id, level: .error, message: "\(title): is \(actual), wants \(check.expect.text)",
+        logicalName: host, logicalKind: "host")
+    case .waived(let reason):
+      return Finding(ruleID: check.id, level: .error, message: title, logicalName: host, logicalKind: "host",
+        suppressedBecause: reason)
+    case .notSettable(let actual):
+      return Finding(ruleID: check.id, level: .note, message: "\(title): is \(actual)", logicalName: host, logicalKind: "host",
+        suppressedBecause: "not settable on this host (shared kernel)")
+    }
   }
 }

@@ -40,8 +40,8 @@ public enum Remedy: Sendable, Equatable {
   case sshd(directive: String, value: String)
   /// A kernel parameter in Bulwark's sysctl file.
   case sysctl(key: String, value: String)
-  /// chmod/chown of an existing file or files matching a glob.
-  case fileMode(glob: String, mode: UInt32?, owner: String?)
+  /// chmod/chown of one file, when it exists (the path is quoted: no glob is expanded).
+  case fileMode(path: String, mode: UInt32?, owner: String?)
   /// Drop the weak moduli from /etc/ssh/moduli.
   case moduli
   /// Bulwark's nftables table.
@@ -83,9 +83,10 @@ public enum RoleScope: Sendable, Equatable {
   }
 }
 
-/// The host-level catalogue (HARDENING.md §1, §8): what can be audited and fixed on any Linux host,
-/// etcd-only ones included. Kubernetes component items (A, C, S, K, P) belong with the rendered
-/// kubeadm configuration and are not in this list yet.
+/// The host-level catalogue (docs/hardening.md, "The catalogue", which `bulwark checks` prints):
+/// what can be audited and fixed on any Linux host, etcd-only ones included. Kubernetes component
+/// items (A, C, S, K, P) belong with the rendered kubeadm configuration and are not in this list yet
+/// (docs/hardening.md, "Kubernetes components").
 public enum Catalogue {
   /// Algorithms both a hardened OpenSSH and Bulwark's libssh2 client accept: no SHA-1, no NIST
   /// curves, no CBC, DH groups of 2048 bits and more. GCM and EtM stay for other clients.
@@ -113,12 +114,12 @@ public enum Catalogue {
 
   static func mode(_ id: String, _ cis: String?, _ title: String, _ path: String, _ mode: UInt32, _ roles: RoleScope = .all) -> Check {
     Check(id: id, cis: cis, title: title, roles: roles, fact: "stat.\(path).mode", expect: .modeAtMost(mode),
-      remedy: .fileMode(glob: path, mode: mode, owner: nil))
+      remedy: .fileMode(path: path, mode: mode, owner: nil))
   }
 
   static func owner(_ id: String, _ cis: String?, _ title: String, _ path: String, _ owner: String, _ roles: RoleScope = .all) -> Check {
     Check(id: id, cis: cis, title: title, roles: roles, fact: "stat.\(path).owner", expect: .owner(owner),
-      remedy: .fileMode(glob: path, mode: nil, owner: owner))
+      remedy: .fileMode(path: path, mode: nil, owner: owner))
   }
 
   static func etcdFlag(_ id: String, _ cis: String?, _ flag: String, _ value: String) -> Check {
@@ -200,28 +201,28 @@ public enum Catalogue {
   ]
 
   static let fileChecks: [Check] = [
-    mode("E8", "1.1.11", "etcd data dir 700", "/var/lib/etcd", 0o700, .etcd),
-    owner("E9", "1.1.12", "etcd data dir etcd:etcd", "/var/lib/etcd", "etcd:etcd", .etcd),
-    mode("E10", "1.1.7", "etcd unit 600", "/etc/systemd/system/etcd.service", 0o600, .etcd),
-    owner("E10", "1.1.8", "etcd unit root:root", "/etc/systemd/system/etcd.service", "root:root", .etcd),
-    mode("E13", nil, "etcd server key 600", "/etc/etcd/pki/server.key", 0o600, .etcd),
-    mode("E13", nil, "etcd peer key 600", "/etc/etcd/pki/peer.key", 0o600, .etcd),
-    mode("E13", nil, "etcd CA certificate 644", "/etc/etcd/pki/ca.crt", 0o644, .etcd),
+    mode("E8", "1.1.11", "etcd data dir 700", EtcdPaths.dataDirectory, 0o700, .etcd),
+    owner("E9", "1.1.12", "etcd data dir etcd:etcd", EtcdPaths.dataDirectory, "etcd:etcd", .etcd),
+    mode("E10", "1.1.7", "etcd unit 600", EtcdPaths.unitPath, 0o600, .etcd),
+    owner("E10", "1.1.8", "etcd unit root:root", EtcdPaths.unitPath, "root:root", .etcd),
+    mode("E13", nil, "etcd server key 600", EtcdPaths.serverKey, 0o600, .etcd),
+    mode("E13", nil, "etcd peer key 600", EtcdPaths.peerKey, 0o600, .etcd),
+    mode("E13", nil, "etcd CA certificate 644", EtcdPaths.caCertificate, 0o644, .etcd),
   ]
 
   static let etcdChecks: [Check] = [
     Check(id: "E1", cis: "2.1", title: "etcd --cert-file set", roles: .etcd, fact: "etcd.cert-file",
-      expect: .equals("/etc/etcd/pki/server.crt"), remedy: .etcdUnit),
+      expect: .equals(EtcdPaths.serverCertificate), remedy: .etcdUnit),
     Check(id: "E1", cis: "2.1", title: "etcd --key-file set", roles: .etcd, fact: "etcd.key-file",
-      expect: .equals("/etc/etcd/pki/server.key"), remedy: .etcdUnit),
+      expect: .equals(EtcdPaths.serverKey), remedy: .etcdUnit),
     etcdFlag("E2", "2.2", "client-cert-auth", "true"),
     etcdFlag("E3", "2.3", "auto-tls", "false"),
     Check(id: "E4", cis: "2.4", title: "etcd --peer-cert-file set", roles: .etcd, fact: "etcd.peer-cert-file",
-      expect: .equals("/etc/etcd/pki/peer.crt"), remedy: .etcdUnit),
+      expect: .equals(EtcdPaths.peerCertificate), remedy: .etcdUnit),
     etcdFlag("E5", "2.5", "peer-client-cert-auth", "true"),
     etcdFlag("E6", "2.6", "peer-auto-tls", "false"),
     Check(id: "E7", cis: "2.7", title: "etcd --trusted-ca-file is the etcd-only CA", roles: .etcd, fact: "etcd.trusted-ca-file",
-      expect: .equals("/etc/etcd/pki/ca.crt"), remedy: .etcdUnit),
+      expect: .equals(EtcdPaths.caCertificate), remedy: .etcdUnit),
     etcdFlag("E11", nil, "listen-metrics-urls", "http://127.0.0.1:2381"),
     etcdFlag("E12", nil, "enable-pprof", "false"),
   ]

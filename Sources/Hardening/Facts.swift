@@ -1,4 +1,3 @@
-import Support
 import Inventory
 import Remote
 
@@ -17,7 +16,8 @@ public struct HostFacts: Sendable, Equatable {
 }
 
 public enum HostProbe {
-  /// Every fact the given checks read, in one script.
+  /// Every fact the given checks read, in one script (`HardeningScripts.hostProbe`): each path and
+  /// kernel parameter once, in catalogue order.
   public static func command(_ checks: [Check]) -> RemoteCommand {
     var paths: [String] = [], keys: [String] = []
     for c in checks {
@@ -29,29 +29,7 @@ public enum HostProbe {
         if !keys.contains(key) { keys.append(key) }
       }
     }
-    let script = """
-      sshd -T 2>/dev/null | sed -n 's/^\\([a-z0-9]*\\) \\(.*\\)$/sshd.\\1=\\2/p'
-      for p in \(paths.map { ShellQuoting.quote($0) }.joined(separator: " ")); do
-        stat --printf 'stat.%n.mode=%a\\nstat.%n.owner=%U:%G\\n' "$p" 2>/dev/null || printf 'stat.%s.mode=absent\\nstat.%s.owner=absent\\n' "$p" "$p"
-      done
-      for k in \(keys.joined(separator: " ")); do
-        f=/proc/sys/$(echo "$k" | tr . /)
-        if [ -r "$f" ]; then echo "sysctl.$k=$(cat "$f" | tr '\\t' ' ')"; else echo "sysctl.$k=absent"; fi
-        [ -w "$f" ] || echo "readonly.$k"
-      done
-      if [ -r /etc/ssh/moduli ]; then echo "moduli.weak=$(awk '$5 < 2047 && $5 ~ /^[0-9]+$/' /etc/ssh/moduli | wc -l)"; fi
-      pid=$(systemctl show -p MainPID --value etcd.service 2>/dev/null)
-      if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
-        tr '\\0' '\\n' < /proc/$pid/cmdline | sed -n 's/^--\\([^=]*\\)=\\(.*\\)$/etcd.\\1=\\2/p'
-      fi
-      if \(Firewall.unchanged); then
-        echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\\(bulwark [0-9a-f]*\\)".*/\\1/p' | head -1)"
-      else
-        echo "nft.bulwark=$(nft list table inet bulwark >/dev/null 2>&1 && echo changed since Bulwark loaded it)"
-      fi
-      exit 0
-      """
-    return RemoteCommand(["sh", "-c", script])
+    return RemoteCommand(["sh", "-c", HardeningScripts.hostProbe(paths: paths, sysctlKeys: keys)])
   }
 
   public static func parse(_ output: String) -> HostFacts {

@@ -5,22 +5,16 @@ import Support
 
 /// Bulwark's nftables table for one host: inbound dropped by default (a final drop rule rather
 /// than a drop policy, so a table flushed by hand fails open instead of cutting every session, and
-/// drift can still reach the host to report it); each role opens only its
-/// ports, and only to the peers that need them (HARDENING.md §8.3); SSH only from the controller
-/// (or the site's bastion). Only the `input` hook of Bulwark's own table: kube-proxy's and the CNI's
-/// chains are left alone.
+/// drift can still reach the host to report it); each role opens only its ports, and only to the
+/// peers that need them; SSH only from the controller (or the site's bastion). Only the `input`
+/// hook of Bulwark's own table: kube-proxy's and the CNI's chains are left alone. The port table
+/// is in docs/hardening.md, "How each remedy works".
 public enum Firewall {
   public static let path = "/etc/bulwark/firewall.nft"
   /// The sha256 of `nft list table inet bulwark` right after Bulwark loaded it: any later change to
-  /// the loaded table (a flushed chain, a rule added by hand) no longer matches.
+  /// the loaded table (a flushed chain, a rule added by hand) no longer matches. The scripts that
+  /// write and compare it are `HardeningScripts.firewallLoad` and `firewallUnchanged`.
   public static let loadedDigest = "/var/lib/bulwark/firewall.loaded"
-  /// Loads the file and records what the kernel then holds.
-  public static let load = "nft -f \(path) && nft -s list table inet bulwark | sha256sum > \(loadedDigest)"
-  /// At boot: loads the rules unless exactly these are loaded already (a second load of the same
-  /// table during an apply would only disturb connection tracking).
-  public static let loadAtBoot = "nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(loadedDigest) || { \(load); }"
-  /// Succeeds while the loaded table is still exactly what Bulwark loaded.
-  public static let unchanged = "nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(loadedDigest)"
 
   /// The rules, and the marker (`bulwark <hash>`) the loaded table carries as its comment.
   public static func render(for host: ClusterHost, in inv: Inventory, sshFrom: [String]) -> (content: String, marker: String) {

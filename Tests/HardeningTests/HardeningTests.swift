@@ -128,7 +128,7 @@ import Testing
     #expect(text.contains("waived       H20 (U24 5.1.20)    PermitRootLogin no: waived: break-glass root login until Friday"))
     let junit = AuditReport.junit([audit])
     #expect(junit.contains("failures=\"2\"") && junit.contains("skipped=\"2\""))
-    let sarif = try AuditReport.sarif([audit])
+    let sarif = AuditReport.sarif([audit])
     let results = try #require(((try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
     #expect(results.count == 3, "two failures and one suppressed waiver")
     let json = try AuditReport.json([audit])

@@ -1,0 +1,41 @@
+import Planning
+
+/// `hardening.firewall`: the host's nftables table (`Firewall.render`), guarded like sshd (checked
+/// with `nft -c`, loaded, and kept only if a new connection gets in), and the unit that loads it at
+/// boot.
+struct FirewallKind: StepKind {
+  let name = "hardening.firewall"
+  let parameters: [ParameterSpec] = []
+  let inputs: HardeningInputs
+
+  /// `bulwark-firewall.service`: loads the table at boot, before the network comes up.
+  static let bootUnit = """
+    # Managed by Bulwark: loads the host firewall at boot.
+    [Unit]
+    Description=Bulwark host firewall
+    Before=network-pre.target
+    Wants=network-pre.target
+
+    [Service]
+    Type=oneshot
+    RemainAfterExit=yes
+    ExecStart=/bin/sh -c '\(HardeningScripts.firewallLoadAtBoot())'
+
+    [Install]
+    WantedBy=multi-user.target
+
+    """
+
+  func expand(_ c: ExpansionContext) -> [StepDraft] {
+    let (content, marker) = Firewall.render(for: c.host, in: c.inventory, sshFrom: inputs.sshFrom[c.host.name] ?? [])
+    return [
+      StepDraft("firewall", "nftables table bulwark (\(marker)): inbound dropped, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", ")) open to their peers only; a new connection must get in",
+        action: .update,
+        .guardedConfig(path: Firewall.path, content: content, mode: 0o600, validate: ["nft", "-c", "-f", Firewall.path],
+          activate: ["sh", "-c", HardeningScripts.firewallLoad()], deactivate: ["nft", "delete", "table", "inet", "bulwark"],
+          liveCheck: ["sh", "-c", HardeningScripts.firewallInEffect(marker: marker)])),
+      StepDraft("firewall-unit", "bulwark-firewall.service loads it at boot", action: .create,
+        .systemdUnit(name: "bulwark-firewall.service", content: Self.bootUnit, enabled: true, running: true)),
+    ]
+  }
+}

@@ -1,0 +1,132 @@
+import Inventory
+import Support
+
+/// Every shell script Hardening runs on a host, one function each, so each can be read, quoted and
+/// golden-tested on its own (`Tests/HardeningTests/Goldens/scripts/`). The kinds and the probe pass
+/// these strings to `sh -c`. Every string interpolated into a script goes through
+/// `ShellQuoting.quote`; the only other values are file modes, typed `UInt32`s written as octal
+/// digits. Pure: a string out, nothing run.
+public enum HardeningScripts {
+  /// sshd's Diffie-Hellman groups; a line whose fifth field is under 2047 is a group under 2048 bits.
+  static let moduli = "/etc/ssh/moduli"
+  /// The awk condition that picks the weak groups out of `moduli` (comment lines have no numeric size).
+  static let weakGroup = "$5 < 2047 && $5 ~ /^[0-9]+$/"
+
+  /// The one-round-trip host probe: the effective sshd settings (`sshd -T`), the mode and owner of each
+  /// path, each kernel parameter and whether this host may write it, the number of weak moduli, the
+  /// running etcd's flags (from its command line, so a unit changed without a restart shows) and the
+  /// marker of the loaded firewall.
+  ///
+  /// Output: `key=value` lines (`sshd.DIRECTIVE`, `stat.PATH.mode`, `stat.PATH.owner`, `sysctl.KEY`,
+  /// `moduli.weak`, `etcd.FLAG`, `nft.bulwark`) and `readonly.KEY` lines, which `HostProbe.parse`
+  /// reads. A missing file or key reads `absent`; a table changed since Bulwark loaded it reads
+  /// `changed since Bulwark loaded it`; no table reads empty. Exit status: always 0.
+  public static func hostProbe(paths: [String], sysctlKeys: [String]) -> String {
+    #"""
+    sshd -T 2>/dev/null | sed -n 's/^\([a-z0-9]*\) \(.*\)$/sshd.\1=\2/p'
+    for p in \#(words(paths)); do
+      stat --printf 'stat.%n.mode=%a\nstat.%n.owner=%U:%G\n' "$p" 2>/dev/null || printf 'stat.%s.mode=absent\nstat.%s.owner=absent\n' "$p" "$p"
+    done
+    for k in \#(words(sysctlKeys)); do
+      f=/proc/sys/$(echo "$k" | tr . /)
+      if [ -r "$f" ]; then echo "sysctl.$k=$(cat "$f" | tr '\t' ' ')"; else echo "sysctl.$k=absent"; fi
+      [ -w "$f" ] || echo "readonly.$k"
+    done
+    if [ -r \#(q(moduli)) ]; then echo "moduli.weak=$(awk \#(q(weakGroup)) \#(q(moduli)) | wc -l)"; fi
+    pid=$(systemctl show -p MainPID --value \#(q(EtcdPaths.unitName)) 2>/dev/null)
+    if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
+      tr '\0' '\n' < /proc/$pid/cmdline | sed -n 's/^--\([^=]*\)=\(.*\)$/etcd.\1=\2/p'
+    fi
+    if \#(firewallUnchanged()); then
+      echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\(bulwark [0-9a-f]*\)".*/\1/p' | head -1)"
+    else
+      echo "nft.bulwark=$(nft list table inet bulwark >/dev/null 2>&1 && echo changed since Bulwark loaded it)"
+    fi
+    exit 0
+    """#
+  }
+
+  /// H25's test: exit 0 when `/etc/ssh/moduli` holds no group under 2048 bits (or does not exist),
+  /// 1 when it holds one. No output.
+  public static func moduliHasNoWeakGroup() -> String {
+    "! { awk \(q(weakGroup)) \(q(moduli)) | grep -q .; }"
+  }
+
+  /// H25's fix: rewrites `/etc/ssh/moduli` without the groups under 2048 bits (comments kept), mode
+  /// 0644, through a temporary file and a rename so sshd never reads half a file. Exit status: 0, or
+  /// the first failing command's. No output.
+  public static func dropWeakModuli() -> String {
+    let tmp = q(moduli + ".bulwark")
+    return "awk '$1 ~ /^#/ || $5 >= 2047' \(q(moduli)) > \(tmp) && chmod 0644 \(tmp) && mv \(tmp) \(q(moduli))"
+  }
+
+  /// What one file must look like: a mode no looser than `mode`, an owner `user:group`, or both.
+  public struct FileRule: Sendable, Equatable {
+    public var path: String
+    public var mode: UInt32?
+    public var owner: String?
+    public init(path: String, mode: UInt32?, owner: String?) {
+      self.path = path
+      self.mode = mode
+      self.owner = owner
+    }
+  }
+
+  /// The files fix (H1 to H3, E8 to E10, E13): for each file that exists, removes only the mode bits
+  /// beyond the allowed ones (a file already stricter stays so) and sets the owner. One line per
+  /// rule; a missing file is left alone. Exit status: the last line's. No output.
+  public static func fixFiles(_ rules: [FileRule]) -> String {
+    rules.flatMap { r -> [String] in
+      let p = q(r.path)
+      var lines: [String] = []
+      if let mode = r.mode {
+        lines.append("[ ! -e \(p) ] || chmod \"$(printf '%o' $(( 0$(stat -c %a \(p)) & 0\(octal(mode)) )))\" \(p)")
+      }
+      if let owner = r.owner { lines.append("[ ! -e \(p) ] || chown \(q(owner)) \(p)") }
+      return lines
+    }.joined(separator: "\n")
+  }
+
+  /// The files test: exit 0 when every file that exists has no mode bit beyond its allowed mode and
+  /// the expected owner, 1 otherwise. No output.
+  public static func filesHold(_ rules: [FileRule]) -> String {
+    rules.flatMap { r -> [String] in
+      let p = q(r.path)
+      var tests: [String] = []
+      if let mode = r.mode { tests.append("{ [ ! -e \(p) ] || [ $(( 0$(stat -c %a \(p)) & ~0\(octal(mode)) & 07777 )) -eq 0 ]; }") }
+      if let owner = r.owner { tests.append("{ [ ! -e \(p) ] || [ \"$(stat -c %U:%G \(p))\" = \(q(owner)) ]; }") }
+      return tests
+    }.joined(separator: " && ")
+  }
+
+  /// Loads Bulwark's nftables file atomically and records the sha256 of the table the kernel then
+  /// holds in `Firewall.loadedDigest`, which `firewallUnchanged` compares against. Exit status: nft's
+  /// (non-zero leaves the old table in place), or sha256sum's. No output.
+  public static func firewallLoad() -> String {
+    "nft -f \(q(Firewall.path)) && nft -s list table inet bulwark | sha256sum > \(q(Firewall.loadedDigest))"
+  }
+
+  /// At boot (`bulwark-firewall.service`): loads the rules unless exactly these are loaded already (a
+  /// second load of the same table during an apply would only disturb connection tracking). Exit
+  /// status: 0 when the table is in place. No output. It must hold no `'`, `$` or `%`: the unit
+  /// carries it single-quoted on its `ExecStart=` line, where systemd expands the latter two.
+  public static func firewallLoadAtBoot() -> String {
+    "\(firewallUnchanged()) || { \(firewallLoad()); }"
+  }
+
+  /// Exit 0 while the loaded `inet bulwark` table is still exactly what Bulwark loaded (a flushed chain
+  /// or a rule added by hand no longer matches), 1 otherwise or when there is no table. No output.
+  public static func firewallUnchanged() -> String {
+    "nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(q(Firewall.loadedDigest))"
+  }
+
+  /// The firewall step's live check: exit 0 when the loaded table carries `marker` (the rendered
+  /// rules) and has not been changed since it was loaded. No output.
+  public static func firewallInEffect(marker: String) -> String {
+    "nft list table inet bulwark | grep -qF \(q(marker)) && \(firewallUnchanged())"
+  }
+
+  static func q(_ word: String) -> String { ShellQuoting.quote(word) }
+  static func words(_ list: [String]) -> String { list.map(q).joined(separator: " ") }
+  static func octal(_ mode: UInt32) -> String { String(mode, radix: 8) }
+}
