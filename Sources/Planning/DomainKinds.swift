@@ -89,21 +89,19 @@ enum DomainKinds {
   ]
 
   static func endpointAddress(_ c: ExpansionContext) -> String {
-    guard let e = c.inventory.endpoint else { return c.topology.controlPlanes.first.map { "\($0.address):6443" } ?? "-" }
-    return e.mode == .localProxy ? "127.0.0.1:\(e.port)" : "\(e.address?.description ?? "?"):\(e.port)"
+    c.inventory.apiEndpointAddress
   }
 
   /// The endpoint entry that serves this host's site (a site endpoint first, then the main one).
   static func endpoint(for host: ClusterHost, in inv: Inventory) -> APIEndpoint? {
-    inv.siteEndpoints.first { $0.sites.contains(host.site ?? "") } ?? inv.endpoint
+    inv.endpoint(for: host)
   }
 
   static func isEndpointCarrier(_ c: ExpansionContext) -> Bool {
     guard let e = endpoint(for: c.host, in: c.inventory) else { return false }
     switch e.mode {
     case .vip:
-      let role = e.carriers ?? (c.topology.lbHosts.isEmpty ? .controlPlane : .lb)
-      return c.host.has(role)
+      return c.host.has(e.carrierRole(lbHostsExist: !c.topology.lbHosts.isEmpty))
     case .localProxy: return c.host.has(.worker) && !c.host.has(.controlPlane)
     case .loadBalancer: return c.host.has(.controlPlane)
     }
