@@ -139,7 +139,7 @@ enum KubernetesFactsGatherer {
     let outcomes = await fleet.run(on: inv.hosts(with: .controlPlane).map(\.name)) { host in
       let r = try await host.run(RemoteCommand(["sh", "-c", KubernetesProbe.command]))
       guard r.succeeded else { throw CLIError("the Kubernetes probe exited \(r.exitStatus): \(r.stderrTail)") }
-      return KubernetesProbe.parse(r.stdoutText)
+      return try KubernetesProbe.parse(r.stdoutText)
     }
     return outcomes.compactMap { try? $0.result.get() }.first { $0.exists } ?? .fresh
   }
