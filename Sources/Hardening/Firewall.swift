@@ -33,7 +33,7 @@ public enum Firewall {
     if host.has(.controlPlane) || host.has(.worker) {
       rules.append(rule("tcp dport 10250", from: controlPlanes, "kubelet API"))
     }
-    if host.has(.lb) || (inv.endpoint?.mode == .vip && host.has(inv.endpoint?.carriers ?? .controlPlane)) {
+    if host.has(.lb) || inv.endpoint.map({ $0.mode == .vip && host.has($0.carrierRole(in: inv)) }) == true {
       rules.append(rule("tcp dport \(inv.endpoint?.port ?? 6443)", from: everyone + sshFrom, "API endpoint"))
       rules.append("  ip protocol 112 accept comment \"keepalived VRRP\"")
     }

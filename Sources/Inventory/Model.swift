@@ -258,3 +258,66 @@ extension Inventory {
 
   public func site(named name: String?) -> Site? { sites.first { $0.name == name } }
 }
+
+// MARK: The API endpoint's rules, written once: which endpoint serves a host, who carries a VIP,
+// and the address nodes dial.
+
+extension APIEndpoint {
+  /// vip only: the role whose hosts carry keepalived and haproxy. `carriers` when given, else `lb`
+  /// when the inventory has lb hosts, else the control planes (docs/inventory.md, spec.endpoint).
+  public func carrierRole(lbHostsExist: Bool) -> Role {
+    carriers ?? (lbHostsExist ? .lb : .controlPlane)
+  }
+
+  /// `carrierRole(lbHostsExist:)` for this inventory.
+  public func carrierRole(in inv: Inventory) -> Role {
+    carrierRole(lbHostsExist: !inv.hosts(with: .lb).isEmpty)
+  }
+
+  /// `HOST:PORT` as a node dials it: 127.0.0.1 for a local proxy, else the VIP or load balancer
+  /// (IPv6 in brackets; `?` when the address is missing, which the validator refuses).
+  public var dialAddress: String {
+    switch mode {
+    case .localProxy: return "127.0.0.1:\(port)"
+    case .vip, .loadBalancer: return "\(address?.urlHost ?? "?"):\(port)"
+    }
+  }
+}
+
+extension HostAddress {
+  /// The address as the host part of a URL or `HOST:PORT`: an IPv6 address in brackets.
+  public var urlHost: String {
+    if case .ip(let ip) = self, !ip.isIPv4 { return "[\(ip)]" }
+    return description
+  }
+}
+
+extension Inventory {
+  /// The endpoint that serves hosts in `site`: the site endpoint that lists it, else the main one.
+  public func endpoint(servingSite site: String?) -> APIEndpoint? {
+    site.flatMap { s in siteEndpoints.first { $0.sites.contains(s) } } ?? endpoint
+  }
+
+  /// The endpoint `host` reaches the API through.
+  public func endpoint(for host: ClusterHost) -> APIEndpoint? { endpoint(servingSite: host.site) }
+
+  /// vip only: the hosts that carry `e`'s VIP, those of its carrier role (in its sites, for a site
+  /// endpoint). Empty for other modes.
+  public func vipCarriers(of e: APIEndpoint) -> [ClusterHost] {
+    guard e.mode == .vip else { return [] }
+    let all = hosts(with: e.carrierRole(in: self))
+    return e.sites.isEmpty ? all : all.filter { e.sites.contains($0.site ?? "") }
+  }
+
+  /// kubeadm's `controlPlaneEndpoint`: the main endpoint's dial address, or (no endpoint) the
+  /// first control plane's apiserver on 6443; `-` when there is no control plane.
+  public var apiEndpointAddress: String {
+    if let e = endpoint { return e.dialAddress }
+    return hosts(with: .controlPlane).first.map { "\($0.address.urlHost):6443" } ?? "-"
+  }
+
+  /// The address `host` reaches the API through: its site endpoint's, else the main one.
+  public func apiEndpointAddress(for host: ClusterHost) -> String {
+    endpoint(for: host).map(\.dialAddress) ?? apiEndpointAddress
+  }
+}

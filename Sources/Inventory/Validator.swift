@@ -87,8 +87,7 @@ public struct InventoryValidator {
         error("missing-field", "a vip endpoint needs the interface keepalived binds on its carriers", e.path + ".interface",
           hint: "add interface: with the carriers' network interface, for example eth0 or ens192")
       }
-      let carriers = e.carriers ?? (inv.hosts(with: .lb).isEmpty ? .controlPlane : .lb)
-      if carriers == .controlPlane, e.port == 6443 {
+      if e.carrierRole(in: inv) == .controlPlane, e.port == 6443 {
         error("port-conflict", "the VIP is carried by the control planes, whose apiservers already listen on 6443",
           e.path + ".port", hint: "give the endpoint another port (8443 is usual), or carry it on lb hosts")
       }
@@ -197,10 +196,8 @@ public struct InventoryValidator {
     for endpoint in [inv.endpoint].compactMap({ $0 }) + inv.siteEndpoints where endpoint.mode == .vip {
       guard let vip = endpoint.address?.ip else { continue }
       let p = endpoint.path + ".address"
-      let lbHosts = inv.hosts(with: .lb)
-      let carrierRole = endpoint.carriers ?? (lbHosts.isEmpty ? .controlPlane : .lb)
-      var carriers = inv.hosts(with: carrierRole)
-      if !endpoint.sites.isEmpty { carriers = carriers.filter { endpoint.sites.contains($0.site ?? "") } }
+      let carrierRole = endpoint.carrierRole(in: inv)
+      let carriers = inv.vipCarriers(of: endpoint)
       if carriers.isEmpty {
         out.append(.error("vip-carriers", "no \(carrierRole.rawValue) hosts to carry the VIP \(vip)",
           at: map.location(p), path: p, hint: "give hosts the \(carrierRole.rawValue) role, or change carriers"))

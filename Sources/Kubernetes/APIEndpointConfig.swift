@@ -9,17 +9,16 @@ public enum APIEndpointConfig {
   /// haproxy's own health page, on loopback only.
   public static let healthPort = 8404
 
-  /// The hosts that carry the VIP: the endpoint's `carriers`, else the lb hosts, else the control planes.
+  /// The hosts that carry the main endpoint's VIP (`Inventory.vipCarriers(of:)`); none without one.
   public static func vipCarriers(_ inv: Inventory) -> [ClusterHost] {
-    guard let e = inv.endpoint, e.mode == .vip else { return [] }
-    return inv.hosts(with: e.carriers ?? (inv.hosts(with: .lb).isEmpty ? .controlPlane : .lb))
+    inv.endpoint.map(inv.vipCarriers(of:)) ?? []
   }
 
   /// haproxy on an `lb` host, a VIP carrier or (localProxy) every node. On a VIP carrier it binds
   /// the VIP only (so it can share a control plane with the apiserver's own address); with a local
   /// proxy it binds 127.0.0.1.
   public static func haproxy(_ inv: Inventory, for host: ClusterHost) -> String {
-    let endpoint = inv.siteEndpoints.first { $0.sites.contains(host.site ?? "") } ?? inv.endpoint
+    let endpoint = inv.endpoint(for: host)
     let port = endpoint?.port ?? 6443
     let bind: String
     switch endpoint?.mode {

@@ -24,24 +24,6 @@ public struct KubeadmConfig: Sendable {
 
   var controlPlanes: [ClusterHost] { inventory.hosts(with: .controlPlane) }
 
-  /// `controlPlaneEndpoint`: the VIP or load balancer, or the first control plane.
-  public var endpoint: String {
-    if let e = inventory.endpoint {
-      switch e.mode {
-      case .localProxy: return "127.0.0.1:\(e.port)"
-      case .vip, .loadBalancer: return "\(e.address?.description ?? "?"):\(e.port)"
-      }
-    }
-    return controlPlanes.first.map { "\(EtcdLayout.urlHost($0)):6443" } ?? "-"
-  }
-
-  /// The endpoint a host reaches the API through: its site's own endpoint (a cloud load balancer in
-  /// a hybrid cluster), or the main one.
-  public func endpoint(for host: ClusterHost) -> String {
-    guard let e = inventory.siteEndpoints.first(where: { $0.sites.contains(host.site ?? "") }) else { return endpoint }
-    return "\(e.address?.description ?? "?"):\(e.port)"
-  }
-
   /// Every name the apiserver certificate must carry.
   public var certSANs: [String] {
     var names: [String] = []
@@ -98,7 +80,7 @@ public struct KubeadmConfig: Sendable {
       "kind: ClusterConfiguration",
       "clusterName: \(inventory.name)",
       "kubernetesVersion: v\(inventory.versions.kubernetes?.description ?? "?")",
-      "controlPlaneEndpoint: \(endpoint)",
+      "controlPlaneEndpoint: \(inventory.apiEndpointAddress)",
       "encryptionAlgorithm: ECDSA-P256",
       "networking:",
       "  podSubnet: \(inventory.network.podCIDR)",
@@ -140,7 +122,7 @@ public struct KubeadmConfig: Sendable {
       kind: JoinConfiguration
       discovery:
         bootstrapToken:
-          apiServerEndpoint: \(endpoint(for: host))
+          apiServerEndpoint: \(inventory.apiEndpointAddress(for: host))
           token: "\(credentials.token)"
           caCertHashes:
             - "\(credentials.caCertHash)"

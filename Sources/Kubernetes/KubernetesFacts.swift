@@ -21,34 +21,56 @@ public struct KubernetesClusterFacts: Sendable, Equatable {
   /// A digest of these facts and the etcd facts' fingerprint: what a plan was made from.
   public func fingerprint(with etcd: String) -> String {
     let text = "\(etcd)\nkubernetes \(apiServerVersion?.description ?? "-")\n"
-      + nodes.keys.sorted().map { "node \($0) \(nodes[$0]!)\n" }.joined()
+      + nodes.sorted { $0.key < $1.key }.map { "node \($0.key) \($0.value)\n" }.joined()
     return hexString(SHA256.hash(data: Array(text.utf8)))
   }
   public func isNode(_ name: String) -> Bool { nodes[name] != nil }
 }
 
-/// The read-only probe run on control planes, and its parser.
+/// The read-only probe run on control planes (`KubernetesScripts.probe`), and its parser.
 public enum KubernetesProbe {
-  static let kubectl = "\(NodeFiles.binDirectory)/kubectl --kubeconfig=/etc/kubernetes/admin.conf --request-timeout=10s"
+  public static let command = KubernetesScripts.probe()
 
-  /// Prints `server VERSION`, then `node NAME VERSION` lines; prints `none` where there is no cluster.
-  public static let command = """
-    [ -f /etc/kubernetes/admin.conf ] && [ -x \(NodeFiles.binDirectory)/kubectl ] || { echo none; exit 0; }
-    v=$(\(kubectl) version -o json 2>/dev/null | sed -n '/serverVersion/,/}/s/.*"gitVersion": *"\\([^"]*\\)".*/\\1/p' | head -1)
-    [ -n "$v" ] || { echo none; exit 0; }
-    echo "server $v"
-    \(kubectl) get nodes -o jsonpath='{range .items[*]}{"node "}{.metadata.name}{" "}{.status.nodeInfo.kubeletVersion}{"\\n"}{end}'
-    """
-
-  public static func parse(_ output: String) -> KubernetesClusterFacts {
+  /// The facts in the probe's output. Node names come from the cluster and go into root scripts
+  /// (drains, deletes), so one that is not a DNS-1123 name (`HostValue.isName`) is refused, as is
+  /// any line the probe does not print.
+  public static func parse(_ output: String) throws(KubernetesFactsError) -> KubernetesClusterFacts {
     var facts = KubernetesClusterFacts.fresh
     for line in output.split(separator: "\n") {
       let f = line.split(separator: " ").map(String.init)
-      if f.count == 2, f[0] == "server" { facts.apiServerVersion = Version(trimmingV: f[1]) }
-      if f.count == 3, f[0] == "node", let v = Version(trimmingV: f[2]) { facts.nodes[f[1]] = v }
+      switch f.first {
+      case "none"? where f.count == 1: continue
+      case "server"? where f.count == 2: facts.apiServerVersion = Version(trimmingV: f[1])
+      case "node"? where f.count >= 2:
+        guard HostValue.isName(f[1]) else {
+          throw KubernetesFactsError(.invalidNodeName, "the cluster has a node named \(ShellQuoting.quote(f[1])), not a DNS-1123 name; refusing it")
+        }
+        guard f.count <= 3 else {
+          throw KubernetesFactsError(.unexpectedOutput, "the Kubernetes probe printed \(ShellQuoting.quote(String(line)))")
+        }
+        // A node whose kubelet has not reported a version yet is left out, as before it registers.
+        if f.count == 3 {
+          guard let v = Version(trimmingV: f[2]) else {
+            throw KubernetesFactsError(.unexpectedOutput, "node \(f[1]) reports kubelet version \(ShellQuoting.quote(f[2]))")
+          }
+          facts.nodes[f[1]] = v
+        }
+      default:
+        throw KubernetesFactsError(.unexpectedOutput, "the Kubernetes probe printed \(ShellQuoting.quote(String(line)))")
+      }
     }
     return facts
   }
+}
+
+public enum KubernetesFactsFailure {}
+/// Why the probe's output was refused.
+public typealias KubernetesFactsError = CodedError<KubernetesFactsFailure>
+extension ErrorCode where Domain == KubernetesFactsFailure {
+  /// A node name that is not a DNS-1123 name: it never reaches a script.
+  public static let invalidNodeName = Self("invalid-node-name")
+  /// A line the probe does not print.
+  public static let unexpectedOutput = Self("probe-output-unexpected")
 }
 
 extension Version {

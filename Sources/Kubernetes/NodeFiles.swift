@@ -18,9 +18,6 @@ public enum NodeFiles {
     "# Managed by Bulwark: modules Kubernetes networking and containerd need at boot.\n" + modules.map { $0 + "\n" }.joined()
   }
 
-  /// Succeeds when the modules' features are present, loaded or built into the kernel.
-  public static let modulesPresent = "grep -qw overlay /proc/filesystems && test -d /proc/sys/net/bridge"
-
   /// SY1 (forwarding), SY2 (bridged traffic through netfilter) and SY3 (the kernel tunables the
   /// kubelet insists on with `protectKernelDefaults: true`).
   public static let kernelParameters: [String: String] = [
@@ -34,10 +31,6 @@ public enum NodeFiles {
     "kernel.keys.root_maxkeys": "1000000",
     "kernel.keys.root_maxbytes": "25000000",
   ]
-
-  /// Swap is off now and stays off at boot.
-  public static let swapOff = #"swapoff -a && sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@# \1@' /etc/fstab"#
-  public static let swapIsOff = #"[ "$(wc -l < /proc/swaps)" -le 1 ] && ! grep -qE '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab"#
 
   /// The pause image kubeadm uses for each Kubernetes minor version.
   public static func defaultSandboxImage(for version: Version?) -> String {

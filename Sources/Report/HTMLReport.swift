@@ -211,7 +211,7 @@ struct TopologyPicture {
       tops += "<text x=\"\(x + 10)\" y=\"\(y + 34)\">\(e(label))</text>"
       let served: [ClusterHost]
       switch ep.mode {
-      case .vip: served = inv.hosts(with: ep.carriers ?? (inv.hosts(with: .lb).isEmpty ? .controlPlane : .lb))
+      case .vip: served = inv.vipCarriers(of: ep)
       case .loadBalancer, .localProxy: served = inv.hosts(with: .controlPlane)
       }
       for h in served {

@@ -182,10 +182,10 @@ import Testing
     #expect(VersionSkew.check(.fresh, target: Version("1.31.2")!, upgrading: false).isEmpty)
   }
 
-  @Test func theProbeReadsServerAndNodeVersions() {
-    let facts = KubernetesProbe.parse("server v1.30.5\nnode cp-1 v1.30.5\nnode w-1 v1.29.9+k3s1\n")
+  @Test func theProbeReadsServerAndNodeVersions() throws {
+    let facts = try KubernetesProbe.parse("server v1.30.5\nnode cp-1 v1.30.5\nnode w-1 v1.29.9+k3s1\n")
     #expect(facts.apiServerVersion == Version("1.30.5"))
     #expect(facts.nodes == ["cp-1": Version("1.30.5")!, "w-1": Version("1.29.9")!])
-    #expect(KubernetesProbe.parse("none\n") == .fresh)
+    #expect(try KubernetesProbe.parse("none\n") == .fresh)
   }
 }

@@ -1,0 +1,34 @@
+import Inventory
+import Planning
+
+/// The cluster add-ons, once every node joined.
+extension KubernetesKinds {
+  /// On the first control plane, once every node joined: the admin kubeconfig to the state dir,
+  /// the CNI, and default-deny NetworkPolicies.
+  static func addons(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
+    var drafts = [
+      StepDraft("admin-kubeconfig", "the admin kubeconfig to \(i.adminKubeconfig) (0600)", action: .run,
+        .fetch(argv: ["install", "-m", "0600", KubernetesPaths.adminConf, "/var/lib/bulwark/admin.conf"],
+          remotePath: "/var/lib/bulwark/admin.conf", localPath: i.adminKubeconfig)),
+    ]
+    func applied(_ name: String, _ path: String, _ what: String) -> StepDraft {
+      StepDraft(name, what, action: .run, .command(
+        argv: sh(KubernetesScripts.applyManifest(path: path)), unless: sh(KubernetesScripts.manifestApplied(path: path))))
+    }
+    if let cni = c.inventory.kubernetes.cni, let manifest = i.artifacts.cniManifest {
+      let path = "\(KubernetesPaths.bulwark)/cni-\(cni.plugin.rawValue)-v\(cni.version).yaml"
+      drafts += [
+        StepDraft("cni-manifest", "\(path): \(cni.plugin.rawValue) \(cni.version) from \(manifest.path) (sha256 \(short(manifest.sha256)))",
+          action: .create, .upload(source: manifest.path, path: path, sha256: manifest.sha256, mode: 0o600, owner: "root", group: "root")),
+        applied("cni", path, "\(cni.plugin.rawValue) \(cni.version) applied (kubectl diff shows nothing left)"),
+      ]
+    }
+    let policies = "\(KubernetesPaths.bulwark)/network-policies.yaml"
+    drafts += [
+      StepDraft("network-policies-file", "\(policies): default deny, DNS allowed, in namespace default", action: .create,
+        .file(path: policies, content: Policies.networkPolicies(namespace: "default"), mode: 0o600, owner: "root", group: "root")),
+      applied("network-policies", policies, "default-deny NetworkPolicies applied"),
+    ]
+    return drafts
+  }
+}

@@ -1,0 +1,94 @@
+import Inventory
+import Planning
+
+/// kubeadm: the control planes' files, init on the first and joins for the rest, the workers' joins,
+/// and the gates after each control plane.
+extension KubernetesKinds {
+  /// Files every control plane holds before kubeadm runs: the etcd client certificate, the
+  /// policies the apiserver reads, and (first only) Bulwark's Kubernetes CA.
+  static func controlPlaneFiles(_ c: ExpansionContext, _ i: KubernetesInputs, first: Bool) -> [StepDraft] {
+    let pki = ComponentFlags.pki
+    func upload(_ name: String, _ a: LocalArtifact, _ path: String, secret: Bool, _ note: String) -> StepDraft {
+      StepDraft(name, "\(path): \(note) (sha256 \(short(a.sha256)))", action: .create,
+        .upload(source: a.path, path: path, sha256: a.sha256, mode: secret ? 0o600 : 0o644, owner: "root", group: "root"))
+    }
+    var drafts = [
+      StepDraft("pki-dir", "directory \(pki)/etcd", action: .create, .directory(path: "\(pki)/etcd", mode: 0o755, owner: "root", group: "root")),
+      StepDraft("policies-dir", "directory \(KubernetesPaths.policies) (0700)", action: .create,
+        .directory(path: KubernetesPaths.policies, mode: 0o700, owner: "root", group: "root")),
+      StepDraft("bulwark-dir", "directory \(KubernetesPaths.bulwark) (0700)", action: .create,
+        .directory(path: KubernetesPaths.bulwark, mode: 0o700, owner: "root", group: "root")),
+      upload("etcd-ca", i.etcdCA, "\(pki)/etcd/ca.crt", secret: false, "the etcd CA"),
+      upload("etcd-client-crt", i.etcdClientCertificate, "\(pki)/apiserver-etcd-client.crt", secret: false, "the apiserver's etcd client certificate"),
+      upload("etcd-client-key", i.etcdClientKey, "\(pki)/apiserver-etcd-client.key", secret: true, "its key"),
+      StepDraft("audit-policy", "\(ComponentFlags.auditPolicy) (0600)", action: .create,
+        .file(path: ComponentFlags.auditPolicy, content: Policies.auditPolicy, mode: 0o600, owner: "root", group: "root")),
+      StepDraft("admission-config", "\(ComponentFlags.admissionConfig): PodSecurity and EventRateLimit (0600)", action: .create,
+        .file(path: ComponentFlags.admissionConfig, content: Policies.admissionConfiguration(), mode: 0o600, owner: "root", group: "root")),
+      upload("encryption-config", i.files["encryption-config"], ComponentFlags.encryptionConfig, secret: true,
+        "secretbox, the same key on every control plane"),
+      upload("kubeadm-config", i.files["kubeadm/\(c.host.name).yaml"], KubernetesPaths.kubeadmConfig, secret: true,
+        first ? "InitConfiguration, ClusterConfiguration, KubeletConfiguration" : "JoinConfiguration (control plane)"),
+    ]
+    if first {
+      drafts += [
+        upload("ca-crt", i.files["ca.crt"], "\(pki)/ca.crt", secret: false, "Bulwark's Kubernetes CA"),
+        upload("ca-key", i.files["ca.key"], "\(pki)/ca.key", secret: true, "its key"),
+        upload("token-file", i.files["token"], KubernetesPaths.token, secret: true, "the bootstrap token"),
+      ]
+    }
+    return drafts
+  }
+
+  static func controlPlane(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
+    let first = c.position == 0
+    var drafts = controlPlaneFiles(c, i, first: first)
+    if first {
+      drafts.append(StepDraft("init", "kubeadm init on \(c.host.name): external etcd, controlPlaneEndpoint \(c.inventory.apiEndpointAddress), certificates uploaded",
+        action: .run, .command(argv: [KubernetesPaths.kubeadm, "init", "--config", KubernetesPaths.kubeadmConfig, "--upload-certs"],
+          unless: ["test", "-f", KubernetesPaths.adminConf])))
+      // Joins later than the token's or the uploaded certificates' two hours need them again.
+      drafts.append(StepDraft("token", "the bootstrap token is valid (made again for 2h when it expired)", action: .run,
+        .command(argv: sh(KubernetesScripts.createBootstrapToken()), unless: sh(KubernetesScripts.bootstrapTokenListed()))))
+      if c.hostsInOrder.count > 1 {
+        drafts.append(StepDraft("upload-certs", "control-plane certificates uploaded for the joins (encrypted with the certificate key)",
+          action: .run, .command(
+            argv: [KubernetesPaths.kubeadm, "init", "phase", "upload-certs", "--upload-certs", "--config", KubernetesPaths.kubeadmConfig],
+            unless: sh(KubernetesScripts.certificatesUploaded()))))
+      }
+      return drafts
+    }
+    drafts.append(StepDraft("join", "kubeadm join \(c.host.name) as control plane \(c.position + 1) of \(c.hostsInOrder.count) (certificates from the upload)",
+      action: .run, .command(argv: [KubernetesPaths.kubeadm, "join", "--config", KubernetesPaths.kubeadmConfig],
+        unless: ["test", "-f", KubernetesPaths.kubeletConf])))
+    return drafts
+  }
+
+  static func join(_ c: ExpansionContext, _ i: KubernetesInputs, what: String) -> [StepDraft] {
+    let config = i.files["kubeadm/\(c.host.name).yaml"]
+    return [
+      StepDraft("bulwark-dir", "directory \(KubernetesPaths.bulwark) (0700)", action: .create,
+        .directory(path: KubernetesPaths.bulwark, mode: 0o700, owner: "root", group: "root")),
+      StepDraft("kubeadm-config", "\(KubernetesPaths.kubeadmConfig): JoinConfiguration via \(c.inventory.apiEndpointAddress(for: c.host)) (sha256 \(short(config.sha256)))",
+        action: .create, .upload(source: config.path, path: KubernetesPaths.kubeadmConfig, sha256: config.sha256, mode: 0o600,
+          owner: "root", group: "root")),
+      StepDraft("join", "kubeadm join \(c.host.name) \(what)", action: .run,
+        .command(argv: [KubernetesPaths.kubeadm, "join", "--config", KubernetesPaths.kubeadmConfig],
+          unless: ["test", "-f", KubernetesPaths.kubeletConf])),
+    ]
+  }
+
+  /// After each control plane: its own apiserver is ready, and so is the endpoint its site uses
+  /// (the VIP, the load balancer, or the local proxy), which is how a given load balancer is checked.
+  static func apiserverGate(_ c: ExpansionContext) -> [StepDraft] {
+    let own = "https://\(c.host.address.urlHost):6443"
+    let endpoint = "https://\(c.inventory.apiEndpointAddress(for: c.host))"
+    func ready(_ server: String) -> [String] { sh(KubernetesScripts.apiserverReady(server: server)) }
+    return [
+      StepDraft("apiserver-ready", "gate: the apiserver on \(c.host.name) answers /readyz", action: .check,
+        .wait(argv: ready(own), timeoutSeconds: 300)),
+      StepDraft("endpoint-ready", "gate: the API endpoint \(endpoint) answers /readyz from \(c.host.name)", action: .check,
+        .wait(argv: ready(endpoint), timeoutSeconds: 120)),
+    ]
+  }
+}

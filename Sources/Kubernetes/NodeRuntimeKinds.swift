@@ -1,0 +1,60 @@
+import Planning
+
+/// containerd and the kubelet: the runtime with its configuration, and the Kubernetes binaries
+/// with the kubelet's unit and kubeadm's drop-in.
+extension KubernetesKinds {
+  static func containerRuntime(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
+    let version = c.inventory.versions.containerd
+    let installed = sh(KubernetesScripts.containerdInstalled(version: version))
+    var drafts: [StepDraft] = []
+    if i.artifacts.containerdPackages.isEmpty {
+      drafts.append(StepDraft("install", "containerd \(version?.description ?? "") from the host's package repositories", action: .run,
+        .command(argv: sh(KubernetesScripts.installContainerdFromRepositories()), unless: installed)))
+    } else {
+      var remote: [String] = []
+      drafts.append(StepDraft("packages-dir", "directory \(KubernetesPaths.packages)", action: .create,
+        .directory(path: KubernetesPaths.packages, mode: 0o700, owner: "root", group: "root")))
+      for package in i.artifacts.containerdPackages {
+        let name = String(package.path.split(separator: "/").last ?? "")
+        let path = "\(KubernetesPaths.packages)/\(name)"
+        remote.append(path)
+        drafts.append(StepDraft("package", "\(name) from the artifact cache (sha256 \(short(package.sha256)))", action: .create,
+          .upload(source: package.path, path: path, sha256: package.sha256, mode: 0o644, owner: "root", group: "root")))
+      }
+      drafts.append(StepDraft("install", "install containerd \(version?.description ?? "") from those packages (dpkg)", action: .run,
+        .command(argv: ["dpkg", "-i"] + remote, unless: installed)))
+    }
+    let config = NodeFiles.containerdConfig(sandboxImage: NodeFiles.sandboxImage(c.inventory))
+    drafts += [
+      StepDraft("config", "\(NodeFiles.containerdConfigPath): SystemdCgroup = true, sandbox \(NodeFiles.sandboxImage(c.inventory))",
+        action: .create, .file(path: NodeFiles.containerdConfigPath, content: config, mode: 0o644, owner: "root", group: "root")),
+      StepDraft("crictl", "\(NodeFiles.crictlConfigPath): crictl talks to containerd", action: .create,
+        .file(path: NodeFiles.crictlConfigPath, content: NodeFiles.crictlConfig, mode: 0o644, owner: "root", group: "root")),
+      ServiceReload.draft("containerd", files: [NodeFiles.containerdConfigPath]),
+    ]
+    return drafts
+  }
+
+  static func binaries(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
+    let version = c.inventory.versions.kubernetes?.description ?? "?"
+    var drafts = uploads(i, names: KubernetesArtifacts.binaries, version: version)
+    drafts += [
+      StepDraft("kubelet-unit", "\(NodeFiles.kubeletUnitPath)", action: .create,
+        .file(path: NodeFiles.kubeletUnitPath, content: NodeFiles.kubeletUnit, mode: 0o644, owner: "root", group: "root")),
+      StepDraft("kubeadm-drop-in", "\(NodeFiles.kubeadmDropInPath): kubeadm's kubelet flags", action: .create,
+        .file(path: NodeFiles.kubeadmDropInPath, content: NodeFiles.kubeadmDropIn, mode: 0o644, owner: "root", group: "root")),
+      StepDraft("kubelet-enabled", "kubelet enabled (kubeadm starts it)", action: .run,
+        .command(argv: sh(KubernetesScripts.enableKubelet()), unless: sh(KubernetesScripts.kubeletEnabled()))),
+    ]
+    return drafts
+  }
+
+  /// The named Kubernetes binaries from the artifact cache into the bin directory.
+  static func uploads(_ i: KubernetesInputs, names: [String], version: String) -> [StepDraft] {
+    names.map { name in
+      let a = i.artifacts.binaries[name] ?? LocalArtifact(path: "(no artifact)/\(name)", sha256: nil)
+      return StepDraft(name, "\(name) \(version) from \(a.path) (sha256 \(short(a.sha256)))", action: .create,
+        .upload(source: a.path, path: "\(NodeFiles.binDirectory)/\(name)", sha256: a.sha256, mode: 0o755, owner: "root", group: "root"))
+    }
+  }
+}

@@ -1,0 +1,1 @@
+systemctl daemon-reload && systemctl enable --quiet kubelet.service

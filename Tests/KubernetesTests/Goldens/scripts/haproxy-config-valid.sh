@@ -1,0 +1,1 @@
+haproxy -c -q -f /etc/haproxy/haproxy.cfg

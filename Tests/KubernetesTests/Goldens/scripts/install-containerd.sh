@@ -1,0 +1,1 @@
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends containerd

@@ -1,0 +1,1 @@
+keepalived --config-test -f /etc/keepalived/keepalived.conf

@@ -1,0 +1,1 @@
+systemctl is-enabled --quiet kubelet.service && [ "$(systemctl show -p NeedDaemonReload --value kubelet.service)" = no ]

@@ -1,0 +1,1 @@
+grep -qw overlay /proc/filesystems && test -d /proc/sys/net/bridge

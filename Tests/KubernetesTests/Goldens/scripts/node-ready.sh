@@ -1,0 +1,1 @@
+[ "$(/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf get node worker-dc1-1 -o jsonpath='{.status.nodeInfo.kubeletVersion}')" = v1.31.2 ] && /usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf get node worker-dc1-1 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' | grep -qx True

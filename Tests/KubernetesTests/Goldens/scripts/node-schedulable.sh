@@ -1,0 +1,1 @@
+[ "$(/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf get node worker-dc1-1 -o jsonpath='{.spec.unschedulable}')" != true ]

@@ -1,0 +1,1 @@
+systemctl daemon-reload && systemctl restart kubelet.service

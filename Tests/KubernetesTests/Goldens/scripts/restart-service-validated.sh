@@ -1,0 +1,1 @@
+haproxy -c -q -f /etc/haproxy/haproxy.cfg && systemctl unmask --quiet haproxy && systemctl enable --quiet haproxy && systemctl restart haproxy && cat /etc/haproxy/haproxy.cfg | sha256sum > /var/lib/bulwark/haproxy.applied

@@ -1,0 +1,1 @@
+swapoff -a && sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@# \1@' /etc/fstab
