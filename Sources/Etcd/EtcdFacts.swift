@@ -13,15 +13,10 @@ public struct EtcdHostFacts: Sendable, Equatable {
   public var hasData: Bool
   /// The member list as this member sees it; empty when it does not answer.
   public var members: [EtcdMember]
+  /// Entries of that list whose values failed their checks, left out of `members`.
+  public var refusedMembers: [EtcdMemberRefusal] = []
 
   public var isRunning: Bool { activeState == "active" || activeState == "activating" }
-}
-
-public struct EtcdMember: Sendable, Equatable {
-  public var id: String
-  public var name: String
-  public var peerURL: String
-  public var started: Bool
 }
 
 /// The cluster as the facts show it.
@@ -38,8 +33,14 @@ public struct EtcdClusterFacts: Sendable {
   /// A fresh cluster: no host runs etcd or holds member data.
   public static let fresh = EtcdClusterFacts(hosts: [:])
 
+  /// The host whose member list counts: the first, by name, that listed any member.
+  private var listSource: EtcdHostFacts? {
+    hosts.sorted { $0.key < $1.key }.lazy.map(\.value).first { !$0.members.isEmpty || !$0.refusedMembers.isEmpty }
+  }
   /// The member list, from the first running member that answered.
-  public var members: [EtcdMember] { hosts.keys.sorted().lazy.compactMap { self.hosts[$0]!.members.isEmpty ? nil : self.hosts[$0]!.members }.first ?? [] }
+  public var members: [EtcdMember] { listSource?.members ?? [] }
+  /// The entries of that list that were refused: their values may not go into a script.
+  public var refusedMembers: [EtcdMemberRefusal] { listSource?.refusedMembers ?? [] }
   /// Whether a cluster already exists (some member serves, or holds data).
   public var exists: Bool { hosts.values.contains { $0.isRunning || $0.hasData } }
 
@@ -48,11 +49,11 @@ public struct EtcdClusterFacts: Sendable {
   /// A digest of everything the plan depends on, for saved plans and the plan header.
   public var fingerprint: String {
     var text = ""
-    for name in hosts.keys.sorted() {
-      let h = hosts[name]!
+    for (name, h) in hosts.sorted(by: { $0.key < $1.key }) {
       text += "\(name) \(h.activeState) \(h.runningVersion?.description ?? "-") \(h.hasData)\n"
     }
     for m in members { text += "member \(m.id) \(m.name) \(m.peerURL) \(m.started)\n" }
+    for r in refusedMembers { text += "refused \(r.code) \(r.message)\n" }
     for name in unreachable.keys.sorted() { text += "unreachable \(name)\n" }
     return hexString(SHA256.hash(data: Array(text.utf8)))
   }
@@ -60,37 +61,24 @@ public struct EtcdClusterFacts: Sendable {
 
 /// The read-only probe, and its pure parser.
 public enum EtcdProbe {
-  /// One round trip: `key=value` lines, then the member list in etcdctl's simple format.
+  /// One round trip: `key=value` lines, then the member list in etcdctl's simple format
+  /// (`EtcdScripts.probe`). The probe reads only fixed paths, so `layout` is not consulted yet.
   public static func command(_ layout: EtcdLayout) -> RemoteCommand {
-    let pki = EtcdLayout.PKIFile.self
-    let script = """
-      state=$(systemctl show -p ActiveState --value \(EtcdLayout.unitName) 2>/dev/null)
-      echo "state=${state:-unknown}"
-      pid=$(systemctl show -p MainPID --value \(EtcdLayout.unitName) 2>/dev/null)
-      exe=""
-      if [ -n "$pid" ] && [ "$pid" != 0 ]; then exe=$(readlink "/proc/$pid/exe"); fi
-      if [ -n "$exe" ]; then echo "version=$("$exe" --version 2>/dev/null | sed -n 's/^etcd Version: //p')"; fi
-      if [ -d \(EtcdLayout.dataDirectory)/member ]; then echo data=yes; else echo data=no; fi
-      if [ -n "$exe" ] && [ -x "$(dirname "$exe")/etcdctl" ]; then
-        echo members:
-        ETCDCTL_API=3 "$(dirname "$exe")/etcdctl" --endpoints=https://127.0.0.1:\(EtcdLayout.clientPort) \\
-          --cacert=\(pki.ca.path) --cert=\(pki.healthcheckCert.path) --key=\(pki.healthcheckKey.path) \\
-          --dial-timeout=3s --command-timeout=5s member list -w simple 2>/dev/null || true
-      fi
-      exit 0
-      """
-    return RemoteCommand(["sh", "-c", script])
+    RemoteCommand(EtcdScripts.probe().argv)
   }
 
+  /// The probe's output as facts. Member-list lines whose values fail their checks are kept as
+  /// refusals, never as members.
   public static func parse(_ output: String) -> EtcdHostFacts {
     var facts = EtcdHostFacts(activeState: "unknown", runningVersion: nil, hasData: false, members: [])
     var inMembers = false
     for line in output.split(separator: "\n").map(String.init) {
       if inMembers {
-        // ID, STATUS, NAME, PEER ADDRS, CLIENT ADDRS, IS LEARNER
-        let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard f.count >= 4 else { continue }
-        facts.members.append(EtcdMember(id: f[0], name: f[2], peerURL: f[3], started: f[1] == "started"))
+        do throws(EtcdMemberError) {
+          facts.members.append(try EtcdMember(listLine: line))
+        } catch {
+          facts.refusedMembers.append(EtcdMemberRefusal(error))
+        }
         continue
       }
       if line == "members:" { inMembers = true; continue }
@@ -104,25 +92,5 @@ public enum EtcdProbe {
       }
     }
     return facts
-  }
-}
-
-/// Version rules for changing a running cluster: one minor version at a time, never down.
-public enum EtcdVersionPolicy {
-  /// nil when moving every running member to `target` is allowed; otherwise why not.
-  public static func refusal(running: [String: Version], target: Version) -> String? {
-    for (host, current) in running.sorted(by: { $0.key < $1.key }) {
-      if current == target { continue }
-      if current.major != target.major {
-        return "etcd \(current) on \(host) cannot move to \(target): a major version change is not supported"
-      }
-      if (target.minor, target.patch) < (current.minor, current.patch) {
-        return "etcd \(current) on \(host) would be downgraded to \(target); downgrades are refused"
-      }
-      if target.minor > current.minor + 1 {
-        return "etcd \(current) on \(host) would skip a minor version on the way to \(target); upgrade to \(current.major).\(current.minor + 1) first"
-      }
-    }
-    return nil
   }
 }

@@ -26,7 +26,9 @@ public struct EtcdLayout: Sendable {
     members = inv.etcdMembers
   }
 
-  public var binaryDirectory: String { "/opt/bulwark/etcd/v\(version)" }
+  public var binaryDirectory: String { Self.binaryDirectory(for: version) }
+  /// Where the binaries of `version` live: each version has its own, so an upgrade can roll back.
+  public static func binaryDirectory(for version: Version) -> String { "/opt/bulwark/etcd/v\(version)" }
   public var etcd: String { "\(binaryDirectory)/etcd" }
   public var etcdctl: String { "\(binaryDirectory)/etcdctl" }
 

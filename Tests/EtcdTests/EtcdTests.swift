@@ -13,21 +13,7 @@ import Testing
   static let root = repositoryRoot()
 
   func inventory(members: Int = 3, version: String = "3.5.1", artifacts: String = "") throws -> Inventory {
-    var text = """
-      apiVersion: bulwark.dev/v1alpha1
-      kind: Cluster
-      metadata: {name: lab}
-      spec:
-        versions: {etcd: \(version)}
-        sites: [{name: lab, kind: onprem, cidr: 10.123.0.0/24}]
-      \(artifacts)
-        hosts:
-
-      """
-    for i in 1...members { text += "    - {name: lab\(i), address: 10.123.0.\(10 + i), site: lab, roles: [etcd]}\n" }
-    let loaded = InventoryLoader().load(bytes: Array(text.utf8), file: "lab.yaml")
-    #expect(!loaded.diagnostics.contains { $0.severity == .error }, "\(loaded.diagnostics.map(\.rendered))")
-    return try #require(loaded.inventory)
+    try labInventory(members: members, version: version, artifacts: artifacts)
   }
 
   @Test func theUnitMatchesItsGolden() throws {
@@ -56,7 +42,7 @@ import Testing
     #expect(server.usages == [.server, .client])
   }
 
-  @Test func theProbeParses() {
+  @Test func theProbeParses() throws {
     let output = """
       state=active
       version=3.4.23
@@ -68,9 +54,10 @@ import Testing
     let facts = EtcdProbe.parse(output)
     #expect(facts.isRunning && facts.hasData && facts.runningVersion == Version("3.4.23"))
     #expect(facts.members == [
-      EtcdMember(id: "6e90520d56bb0181", name: "lab1", peerURL: "https://10.123.0.11:2380", started: true),
-      EtcdMember(id: "8e9e05c52164694d", name: "", peerURL: "https://10.123.0.14:2380", started: false),
+      try EtcdMember(id: "6e90520d56bb0181", name: "lab1", peerURL: "https://10.123.0.11:2380", started: true),
+      try EtcdMember(id: "8e9e05c52164694d", name: "", peerURL: "https://10.123.0.14:2380", started: false),
     ])
+    #expect(facts.refusedMembers.isEmpty)
     let stopped = EtcdProbe.parse("state=inactive\ndata=no\n")
     #expect(!stopped.isRunning && stopped.runningVersion == nil && stopped.members.isEmpty)
   }
@@ -118,9 +105,9 @@ import Testing
     return try Planner(kinds: StepKinds.builtIn.merging(EtcdKinds.all(inputs)) { $1 }).plan(inv, playbook: book).get()
   }
 
-  func running(_ version: String, members: [String]) -> EtcdHostFacts {
-    EtcdHostFacts(activeState: "active", runningVersion: Version(version), hasData: true, members: members.enumerated().map {
-      EtcdMember(id: String(format: "%016x", $0.offset + 1), name: $0.element, peerURL: "https://10.123.0.\(11 + $0.offset):2380", started: true)
+  func running(_ version: String, members: [String]) throws -> EtcdHostFacts {
+    EtcdHostFacts(activeState: "active", runningVersion: Version(version), hasData: true, members: try members.enumerated().map {
+      try EtcdMember(id: String(format: "%016x", $0.offset + 1), name: $0.element, peerURL: "https://10.123.0.\(11 + $0.offset):2380", started: true)
     })
   }
 
@@ -137,7 +124,7 @@ import Testing
   @Test func newHostsJoinOneAtATimeAfterASnapshot() throws {
     let names = ["lab1", "lab2", "lab3"]
     var facts = EtcdClusterFacts(hosts: [:])
-    for n in names { facts.hosts[n] = running("3.5.1", members: names) }
+    for n in names { facts.hosts[n] = try running("3.5.1", members: names) }
     facts.hosts["lab4"] = EtcdHostFacts(activeState: "inactive", runningVersion: nil, hasData: false, members: [])
     facts.hosts["lab5"] = facts.hosts["lab4"]
     let p = try plan(try inventory(members: 5), playbook: "bootstrap", facts: facts)
@@ -153,7 +140,7 @@ import Testing
   @Test func membersTheInventoryDroppedAreRemovedFromTheFirstMember() throws {
     let names = ["lab1", "lab2", "lab3", "lab4", "lab5"]
     var facts = EtcdClusterFacts(hosts: [:])
-    for n in names.prefix(3) { facts.hosts[n] = running("3.5.1", members: names) }
+    for n in names.prefix(3) { facts.hosts[n] = try running("3.5.1", members: names) }
     let p = try plan(try inventory(members: 3), playbook: "bootstrap", facts: facts)
     #expect(ids(p, phase: "etcd-remove") == ["etcd-remove/lab1/remove-lab4", "etcd-remove/lab1/remove-lab5", "etcd-remove/lab1/health-gate"])
     #expect(p.step("etcd-remove/lab1/remove-lab4")?.action == .delete)
@@ -164,12 +151,38 @@ import Testing
     #expect(EtcdLayout.clientURL(forPeerURL: "https://[fd00::4]:2380") == "https://[fd00::4]:2379")
   }
 
+  @Test func aRefusedMemberPlansARefusalBeforeAnyRemoval() async throws {
+    let shell = try ShellHarness()
+    defer { shell.remove() }
+    let hostile = "0000000000000009, started, $(touch \(shell.marker)), https://10.123.0.19:2380, https://10.123.0.19:2379, false"
+    var facts = EtcdClusterFacts(hosts: [:])
+    for n in ["lab1", "lab2", "lab3"] {
+      var f = try running("3.5.1", members: ["lab1", "lab2", "lab3", "lab4"])
+      f.refusedMembers = EtcdProbe.parse("members:\n\(hostile)\n").refusedMembers
+      facts.hosts[n] = f
+    }
+    let p = try plan(try inventory(), playbook: "bootstrap", facts: facts)
+    #expect(ids(p, phase: "etcd-remove") == [
+      "etcd-remove/lab1/refuse-member-1", "etcd-remove/lab1/remove-lab4", "etcd-remove/lab1/health-gate",
+    ])
+    #expect(p.step("etcd-remove/lab1/remove-lab4")?.dependsOn.contains("etcd-remove/lab1/refuse-member-1") == true)
+    let refusal = try #require(p.step("etcd-remove/lab1/refuse-member-1"))
+    #expect(refusal.summary.contains("etcd member 0000000000000009 has a name that is not a DNS-1123 name"), "\(refusal.summary)")
+    #expect(!refusal.summary.contains("touch"))
+    guard case .command(let argv, let unless) = refusal.operation else { Issue.record("not a command"); return }
+    #expect(unless == ["false"])
+    let r = try await shell.sh(Array(argv.dropFirst()))
+    #expect(r.status == 1 && r.stderr.contains("[etcd-member-name-invalid]"), "\(r.stderr)")
+    #expect(!shell.exists(shell.marker))
+    #expect(facts.fingerprint != EtcdClusterFacts(hosts: facts.hosts.mapValues { var h = $0; h.refusedMembers = []; return h }).fingerprint)
+  }
+
   @Test func anUpgradeTouchesOnlyMembersOnAnotherVersion() throws {
     let names = ["lab1", "lab2", "lab3"]
     var facts = EtcdClusterFacts(hosts: [:])
-    facts.hosts["lab1"] = running("3.5.1", members: names)
-    facts.hosts["lab2"] = running("3.4.23", members: names)
-    facts.hosts["lab3"] = running("3.4.23", members: names)
+    facts.hosts["lab1"] = try running("3.5.1", members: names)
+    facts.hosts["lab2"] = try running("3.4.23", members: names)
+    facts.hosts["lab3"] = try running("3.4.23", members: names)
     let p = try plan(try inventory(), playbook: "upgrade", facts: facts)
     #expect(ids(p, phase: "snapshot") == ["snapshot/lab1/snapshot"])
     #expect(ids(p, phase: "etcd-upgrade") == [
@@ -177,8 +190,8 @@ import Testing
       "etcd-upgrade/lab3/unit", "etcd-upgrade/lab3/upgrade", "etcd-upgrade/lab3/health-gate",
     ])
     var done = facts
-    done.hosts["lab2"] = running("3.5.1", members: names)
-    done.hosts["lab3"] = running("3.5.1", members: names)
+    done.hosts["lab2"] = try running("3.5.1", members: names)
+    done.hosts["lab3"] = try running("3.5.1", members: names)
     let after = try plan(try inventory(), playbook: "upgrade", facts: done)
     #expect(ids(after, phase: "etcd-upgrade").isEmpty && ids(after, phase: "snapshot").isEmpty)
   }

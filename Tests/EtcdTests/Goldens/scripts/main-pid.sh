@@ -1,0 +1,2 @@
+pid=$(systemctl show -p MainPID --value etcd.service)
+case "$pid" in ""|0|*[!0-9]*) exit 1 ;; esac

@@ -1,0 +1,1 @@
+[ -f /etc/etcd/initial-cluster.env ] || { printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=%s\n' "$cluster" new > /etc/etcd/initial-cluster.env.tmp && chmod 0644 /etc/etcd/initial-cluster.env.tmp && mv /etc/etcd/initial-cluster.env.tmp /etc/etcd/initial-cluster.env; }

@@ -1,0 +1,1 @@
+printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=%s\n' "$cluster" existing > /etc/etcd/initial-cluster.env.tmp && chmod 0644 /etc/etcd/initial-cluster.env.tmp && mv /etc/etcd/initial-cluster.env.tmp /etc/etcd/initial-cluster.env
