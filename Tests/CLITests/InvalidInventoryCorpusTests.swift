@@ -3,7 +3,7 @@ import Support
 import TestSupport
 import Testing
 
-@testable import BulwarkCLI
+import Inventory
 
 /// Every file in inventories/invalid/ must yield exactly the diagnostics in its .expected file,
 /// positions included. UPDATE_GOLDENS=1 rewrites the .expected files (review the diff!).

@@ -6,6 +6,7 @@ import TestSupport
 import Testing
 
 @testable import Etcd
+import PlanFixtures
 
 /// etcd's rendered unit (golden), the facts parser, the version rules, artifact lookup, and how the
 /// kinds plan from facts.
@@ -102,7 +103,9 @@ import Testing
     let binaries = Dictionary(uniqueKeysWithValues: ["etcd", "etcdctl", "etcdutl"].map { ($0, LocalArtifact(path: "/cache/\($0)", sha256: "00")) })
     let inputs = EtcdInputs(binaries: binaries, pki: pki, facts: facts, snapshotPath: "/state/snapshot.db")
     let book = try PlaybookLoader().load(path: Self.root + "/playbooks/\(playbook).yaml").get()
-    return try Planner(kinds: StepKinds.builtIn.merging(EtcdKinds.all(inputs)) { $1 }).plan(inv, playbook: book).get()
+    // The one registry users get, with these etcd inputs.
+    let kinds = try PlanFixtures.registry(inv).merging(EtcdKinds.all(inputs)) { $1 }
+    return try Planner(kinds: kinds).plan(inv, playbook: book).get()
   }
 
   func running(_ version: String, members: [String]) throws -> EtcdHostFacts {

@@ -1,5 +1,6 @@
 import Foundation
 import Kubernetes
+import PlanFixtures
 import Inventory
 import Planning
 import TestSupport
@@ -45,7 +46,9 @@ import Testing
 
   func plan(_ inv: Inventory, _ playbook: String, facts: KubernetesClusterFacts = .fresh) throws -> Plan {
     let book = try PlaybookLoader().load(path: Self.root + "/playbooks/\(playbook).yaml").get()
-    let kinds = StepKinds.builtIn.merging(KubernetesKinds.all(inputs(facts))) { _, real in real }
+    // The one registry users get (every domain's real kinds), with these Kubernetes inputs.
+    var kinds = try PlanFixtures.registry(inv, kubernetesFacts: facts)
+    kinds.merge(KubernetesKinds.all(inputs(facts))) { _, these in these }
     return try Planner(kinds: kinds, established: Set(facts.nodes.keys)).plan(inv, playbook: book).get()
   }
 
@@ -91,7 +94,8 @@ import Testing
     var inputs = inputs(.fresh)
     inputs.files = files
     let book = try PlaybookLoader().load(path: Self.root + "/playbooks/bootstrap.yaml").get()
-    let kinds = StepKinds.builtIn.merging(KubernetesKinds.all(inputs)) { _, real in real }
+    var kinds = try PlanFixtures.registry(inv)
+    kinds.merge(KubernetesKinds.all(inputs)) { _, these in these }
     let json = try Planner(kinds: kinds).plan(inv, playbook: book).get().renderedJSON()
     let token = try String(contentsOfFile: state + "/kubernetes/token", encoding: .utf8)
     let pass = try String(contentsOfFile: state + "/kubernetes/vrrp-pass", encoding: .utf8)

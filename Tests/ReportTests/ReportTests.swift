@@ -1,6 +1,7 @@
 import Drift
 import Hardening
 import Inventory
+import PlanFixtures
 import Planning
 import Report
 import TestSupport
@@ -11,7 +12,7 @@ import Testing
   @Test func theHybridClusterIsDrawnAndEveryHostIsInIt() throws {
     let inv = try #require(InventoryLoader().load(path: repositoryRoot() + "/inventories/hybrid.yaml").inventory)
     let book = try PlaybookLoader().load(path: repositoryRoot() + "/playbooks/bootstrap.yaml").get()
-    let plan = try Planner().plan(inv, playbook: book).get()
+    let plan = try PlanFixtures.plan(inv, book)
     let drift = [HostDrift(host: "cp-dc1", findings: [DriftFinding(item: "harden/cp-dc1/sshd", summary: "sshd", detail: "content differs",
       diff: "--- a\n+++ b\n-PasswordAuthentication yes\n")], compared: 10),
       HostDrift(host: "cp-dc2", findings: [], compared: 0, error: "timed out"),
