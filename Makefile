@@ -32,6 +32,7 @@ artifacts: build
 test: deps artifacts
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	bash bench/netpol/run.sh $(BIN) --smoke
 	bash Tests/e2e/run.sh $(BIN)
 
 unit: deps

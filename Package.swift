@@ -20,6 +20,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    // Already a dependency of swift-certificates; named because PKI imports it.
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     /** libyaml's event API, for a linear safety pre-pass before Yams composes a document. */
@@ -33,7 +35,7 @@ let package = Package(
     /** SQLite's C API (Debian's libsqlite3), for the run journal only. */
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     /** The HTML report: topology picture, last plan, audit, drift. Pure rendering. */
-    .target(name: "Report", dependencies: ["Inventory", "Planning", "Hardening", "Drift"], swiftSettings: strict),
+    .target(name: "Report", dependencies: ["Inventory", "Planning", "Hardening", "Drift", "Findings"], swiftSettings: strict),
     /** The run journal and the cluster lock in the state dir; C types stay inside. */
     .target(name: "Journal", dependencies: ["CSQLite", "Support"], swiftSettings: strict),
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
@@ -52,11 +54,12 @@ let package = Package(
     ], swiftSettings: strict),
     /** The cluster's certificate authorities and leaf certificates, kept in the local state dir. */
     .target(name: "PKI", dependencies: [
-      "Support", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"),
+      "Support", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+      .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** Playbooks, step kinds, the planner, the plan and its rendering. Pure: never touches a host. */
     .target(name: "Planning", dependencies: [
-      "Support", "SafeYAML", "Inventory", "Remote", .product(name: "Crypto", package: "swift-crypto"),
+      "Support", "SafeYAML", "Inventory", "Remote", "Yams", .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: strict),
     /** The runtime of the generic operations: a planned step made executable (check, apply, re-check),
         the one-round-trip probe batch, and observation of planned steps against probe output. */
@@ -91,9 +94,17 @@ let package = Package(
       "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift",
       "Kubernetes", "Journal", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
+    /** Network policies as data: Kubernetes manifests in, every allowed connection, diffs, explanations,
+        exposure findings and recommended policies out. Pure: no SSH, no cluster. */
+    .target(name: "NetworkPolicy", dependencies: ["Support", "SafeYAML", "Findings", "Yams"], swiftSettings: strict),
+    /** Known-vulnerability data (shipped as a reviewed data file), version orderings (upstream and
+        Debian's), matching, policy with waivers, upgrade advice, and importers for the Kubernetes CVE
+        feed, OSV and Bulwark's own format. Pure. */
+    .target(name: "Advisories", dependencies: ["Support", "SafeYAML", "Findings", "Yams"],
+      resources: [.copy("Resources/advisories.json")], swiftSettings: strict),
     /** The command tree: options, printing, progress rendering, the exit-code map and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings",
+      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings", "NetworkPolicy", "Advisories",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -104,6 +115,8 @@ let package = Package(
     /** Fakes and golden-file helpers for tests. */
     .target(name: "TestSupport", dependencies: ["Remote", "Support"], swiftSettings: strict),
 
+    .testTarget(name: "NetworkPolicyTests", dependencies: ["NetworkPolicy", "Support", "TestSupport"], exclude: ["Goldens", "Fixtures"]),
+    .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "BulwarkCLI", "Findings", "Support"]),
     .testTarget(name: "SupportTests", dependencies: ["Support", "KnownHosts"]),
     .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
@@ -115,7 +128,7 @@ let package = Package(
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "PlanFixtures", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),
     .testTarget(name: "DriftTests", dependencies: ["Drift", "Hardening", "Inventory", "Planning", "Steps", "Support"]),
-    .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport"]),
+    .testTarget(name: "SSHTests", dependencies: ["SSH", "Remote", "TestSupport", "KnownHosts", .product(name: "Crypto", package: "swift-crypto")]),
     .testTarget(name: "ExecutionTests", dependencies: ["Execution", "Planning", "Steps", "LocalExec", "TestSupport",
       .product(name: "Logging", package: "swift-log")]),
   ],

@@ -18,7 +18,8 @@ public struct BulwarkCommand: AsyncParsableCommand {
       """,
     version: version,
     subcommands: [ValidateCommand.self, PlanCommand.self, ApplyCommand.self, UpgradeCommand.self, EtcdCommand.self, CertsCommand.self, AuditCommand.self, DriftCommand.self, ChecksCommand.self,
-      ExecCommand.self, PingCommand.self, LabCommand.self, FetchCommand.self, ReportCommand.self]
+      ExecCommand.self, PingCommand.self, LabCommand.self, FetchCommand.self, ReportCommand.self,
+      NetpolCommand.self, AdvisoriesCommand.self]
   )
 
   public init() {}

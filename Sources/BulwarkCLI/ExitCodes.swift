@@ -32,8 +32,8 @@ public enum BulwarkExit {
     case is CancellationError:
       return failure
     default:
-      Console.err(errorLines("\(error)"))
-      return failure
+      // ArgumentParser's own errors (help, usage) and anything unforeseen: ArgumentParser prints them.
+      return error
     }
   }
 

@@ -27,7 +27,7 @@ extension KubernetesKinds {
     if carriesVIP {
       let conf = i.files["keepalived/\(c.host.name).conf"]
       drafts += [
-        StepDraft("keepalived-config", "\(APIEndpointConfig.keepalivedConfigPath): VIP \(e.address?.description ?? "?") (VRRP, auth pass from the state dir; sha256 \(short(conf.sha256)))",
+        StepDraft("keepalived-config", "\(APIEndpointConfig.keepalivedConfigPath): VIP \(e.address?.description ?? "?") (VRRP, auth pass from the state dir; sha256 \(conf.shortDigest))",
           action: .create, .upload(source: conf.path, path: APIEndpointConfig.keepalivedConfigPath, sha256: conf.sha256, mode: 0o600,
             owner: "root", group: "root")),
         ServiceReload.draft("keepalived", files: [APIEndpointConfig.keepalivedConfigPath],

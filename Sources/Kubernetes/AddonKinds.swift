@@ -18,7 +18,7 @@ extension KubernetesKinds {
     if let cni = c.inventory.kubernetes.cni, let manifest = i.artifacts.cniManifest {
       let path = "\(KubernetesPaths.bulwark)/cni-\(cni.plugin.rawValue)-v\(cni.version).yaml"
       drafts += [
-        StepDraft("cni-manifest", "\(path): \(cni.plugin.rawValue) \(cni.version) from \(manifest.path) (sha256 \(short(manifest.sha256)))",
+        StepDraft("cni-manifest", "\(path): \(cni.plugin.rawValue) \(cni.version) from \(manifest.path) (sha256 \(manifest.shortDigest))",
           action: .create, .upload(source: manifest.path, path: path, sha256: manifest.sha256, mode: 0o600, owner: "root", group: "root")),
         applied("cni", path, "\(cni.plugin.rawValue) \(cni.version) applied (kubectl diff shows nothing left)"),
       ]

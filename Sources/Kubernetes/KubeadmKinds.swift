@@ -9,7 +9,7 @@ extension KubernetesKinds {
   static func controlPlaneFiles(_ c: ExpansionContext, _ i: KubernetesInputs, first: Bool) -> [StepDraft] {
     let pki = ComponentFlags.pki
     func upload(_ name: String, _ a: LocalArtifact, _ path: String, secret: Bool, _ note: String) -> StepDraft {
-      StepDraft(name, "\(path): \(note) (sha256 \(short(a.sha256)))", action: .create,
+      StepDraft(name, "\(path): \(note) (sha256 \(a.shortDigest))", action: .create,
         .upload(source: a.path, path: path, sha256: a.sha256, mode: secret ? 0o600 : 0o644, owner: "root", group: "root"))
     }
     var drafts = [
@@ -69,7 +69,7 @@ extension KubernetesKinds {
     return [
       StepDraft("bulwark-dir", "directory \(KubernetesPaths.bulwark) (0700)", action: .create,
         .directory(path: KubernetesPaths.bulwark, mode: 0o700, owner: "root", group: "root")),
-      StepDraft("kubeadm-config", "\(KubernetesPaths.kubeadmConfig): JoinConfiguration via \(c.inventory.apiEndpointAddress(for: c.host)) (sha256 \(short(config.sha256)))",
+      StepDraft("kubeadm-config", "\(KubernetesPaths.kubeadmConfig): JoinConfiguration via \(c.inventory.apiEndpointAddress(for: c.host)) (sha256 \(config.shortDigest))",
         action: .create, .upload(source: config.path, path: KubernetesPaths.kubeadmConfig, sha256: config.sha256, mode: 0o600,
           owner: "root", group: "root")),
       StepDraft("join", "kubeadm join \(c.host.name) \(what)", action: .run,

@@ -29,8 +29,6 @@ public enum KubernetesKinds {
     return Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, $0) })
   }
 
-  /// A digest as summaries show it: its first 12 hex digits. (EtcdKinds has the same helper.)
-  static func short(_ sha: String?) -> String { sha.map { String($0.prefix(12)) + "…" } ?? "unknown" }
 
   /// `argv` under `sh -c`, as command steps run their scripts.
   static func sh(_ script: String) -> [String] { ["sh", "-c", script] }

@@ -18,7 +18,7 @@ extension KubernetesKinds {
         let name = String(package.path.split(separator: "/").last ?? "")
         let path = "\(KubernetesPaths.packages)/\(name)"
         remote.append(path)
-        drafts.append(StepDraft("package", "\(name) from the artifact cache (sha256 \(short(package.sha256)))", action: .create,
+        drafts.append(StepDraft("package", "\(name) from the artifact cache (sha256 \(package.shortDigest))", action: .create,
           .upload(source: package.path, path: path, sha256: package.sha256, mode: 0o644, owner: "root", group: "root")))
       }
       drafts.append(StepDraft("install", "install containerd \(version?.description ?? "") from those packages (dpkg)", action: .run,
@@ -53,7 +53,7 @@ extension KubernetesKinds {
   static func uploads(_ i: KubernetesInputs, names: [String], version: String) -> [StepDraft] {
     names.map { name in
       let a = i.artifacts.binaries[name] ?? LocalArtifact(path: "(no artifact)/\(name)", sha256: nil)
-      return StepDraft(name, "\(name) \(version) from \(a.path) (sha256 \(short(a.sha256)))", action: .create,
+      return StepDraft(name, "\(name) \(version) from \(a.path) (sha256 \(a.shortDigest))", action: .create,
         .upload(source: a.path, path: "\(NodeFiles.binDirectory)/\(name)", sha256: a.sha256, mode: 0o755, owner: "root", group: "root"))
     }
   }

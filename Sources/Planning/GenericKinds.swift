@@ -9,7 +9,8 @@ func slug(_ text: String) -> String {
   return String(mapped).split(separator: "-").joined(separator: "-")
 }
 
-func modeText(_ mode: UInt32) -> String { "0" + String(mode, radix: 8) }
+/// A file mode as people write it: `0644`.
+public func modeText(_ mode: UInt32) -> String { "0" + String(mode, radix: 8) }
 
 struct FileKind: StepKind {
   let name = "file"

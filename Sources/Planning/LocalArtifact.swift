@@ -6,6 +6,8 @@ import Support
 public struct LocalArtifact: Sendable, Hashable {
   public var path: String
   public var sha256: String?
+  /// The digest as plans show it: its first 12 hex digits, or "unknown".
+  public var shortDigest: String { sha256.map { String($0.prefix(12)) + "…" } ?? "unknown" }
   public init(path: String, sha256: String?) {
     self.path = path
     self.sha256 = sha256

@@ -1,3 +1,4 @@
+import Findings
 import Drift
 import Foundation
 import Hardening
@@ -144,20 +145,8 @@ public struct HTMLReport {
     """
 }
 
-/// Escapes text for HTML.
-func e(_ s: String) -> String {
-  var out = ""
-  for c in s {
-    switch c {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    default: out.append(c)
-    }
-  }
-  return out
-}
+/// Escapes text for HTML (the one escaper, Findings' `XML.escape`).
+func e(_ s: String) -> String { XML.escape(s) }
 
 /// The cluster as a picture: one column per site with its hosts (roles as coloured tags, etcd
 /// members ringed), and the API endpoints above, with a line to each host that serves them.

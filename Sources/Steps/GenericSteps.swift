@@ -4,7 +4,6 @@ import Planning
 import Remote
 import Support
 
-func modeString(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
 
 struct FileStep: ProbedStep {
   let id: String, host: HostID, summary: String
@@ -46,7 +45,7 @@ struct DirectoryStep: ProbedStep {
 
   func apply(on remote: any RemoteHost) async throws {
     let script = "mkdir -p -- \"$1\" && chmod \"$2\" -- \"$1\" && chown \"$3\" -- \"$1\""
-    _ = try await remote.mustRun(["sh", "-c", script, "sh", path, modeString(mode), "\(owner):\(group)"], "create \(path)")
+    _ = try await remote.mustRun(["sh", "-c", script, "sh", path, modeText(mode), "\(owner):\(group)"], "create \(path)")
   }
 }
 
@@ -257,7 +256,7 @@ struct UploadStep: ProbedStep {
     let digest = lines[1].split(separator: " ").first.map(String.init) ?? ""
     var diffs: [String] = []
     if digest != (try expectedDigest()) { diffs.append("sha256 \(digest.prefix(12))… differs") }
-    if current != mode { diffs.append("mode \(modeString(current)) -> \(modeString(mode))") }
+    if current != mode { diffs.append("mode \(modeText(current)) -> \(modeText(mode))") }
     if f[1] != owner || f[2] != group { diffs.append("owner \(f[1]):\(f[2]) -> \(owner):\(group)") }
     return diffs.isEmpty ? .satisfied("\(path) is up to date") : .needsChange(Change(.update, diffs.joined(separator: ", ")))
   }

@@ -94,7 +94,7 @@ enum StatLine {
 
   static func differences(_ s: FileStatus, mode: UInt32, owner: String, group: String) -> [String] {
     var diffs: [String] = []
-    if s.mode & 0o7777 != mode { diffs.append("mode \(modeString(s.mode)) -> \(modeString(mode))") }
+    if s.mode & 0o7777 != mode { diffs.append("mode \(modeText(s.mode)) -> \(modeText(mode))") }
     if s.owner != owner || s.group != group { diffs.append("owner \(s.owner):\(s.group) -> \(owner):\(group)") }
     return diffs
   }

@@ -13,7 +13,7 @@ struct EtcdBinaryKind: StepKind {
       .directory(path: layout.binaryDirectory, mode: 0o755, owner: "root", group: "root"))]
     for binary in EtcdArtifacts.binaries(for: layout.version) {
       let local = inputs.binaries[binary] ?? LocalArtifact(path: "(missing)/\(binary)", sha256: nil)
-      drafts.append(StepDraft(binary, "\(binary) \(layout.version) from \(local.path) (sha256 \(local.sha256.map { String($0.prefix(12)) + "…" } ?? "unknown"))",
+      drafts.append(StepDraft(binary, "\(binary) \(layout.version) from \(local.path) (sha256 \(local.shortDigest))",
         action: .create,
         .upload(source: local.path, path: "\(layout.binaryDirectory)/\(binary)", sha256: local.sha256, mode: 0o755,
           owner: "root", group: "root")))

@@ -1,0 +1,125 @@
+import Advisories
+import ArgumentParser
+import Findings
+import Foundation
+import Support
+
+/// `bulwark advisories`: import advisory data an operator downloaded, and list what applies to a
+/// component or a version (with upgrade advice). Exit codes: 0 nothing at refuse level, 2 findings at
+/// refuse level, 1 an error, 3 bad input (a malformed file, an unknown version).
+public struct AdvisoriesCommand: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "advisories", abstract: "Known vulnerabilities in the components Bulwark installs.",
+    subcommands: [Import.self, List.self])
+  public init() {}
+
+  static let defaultDataPath = NSString(string: "~/.local/share/bulwark/advisories.json").expandingTildeInPath
+
+  static func exit(for error: AdvisoryError) -> ExitCode {
+    error.code == .badInput || error.code == .unknownVersion || error.code == .unknownComponent ? ExitCode(3) : ExitCode(1)
+  }
+
+  static func today() -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyy-MM-dd"
+    return f.string(from: Date())
+  }
+
+  static func fail(_ error: AdvisoryError) -> ExitCode {
+    FileHandle.standardError.write(Data((error.description + "\n").utf8))
+    return exit(for: error)
+  }
+
+  /// Imports files into the state file; the shipped data stays read-only.
+  public struct Import: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+      abstract: "Merge a Kubernetes CVE feed, OSV records or Bulwark advisory files into the local data.")
+    @Option(name: .long, help: "The state file holding imported data.") var data: String = AdvisoriesCommand.defaultDataPath
+    @Argument(help: "Files to import.") var files: [String]
+    public init() {}
+
+    public func run() async throws {
+      let state: AdvisoryDatabase
+      do {
+        state = FileManager.default.fileExists(atPath: data)
+          ? try AdvisoryDatabase.load(path: data) : AdvisoryDatabase(data: AdvisoryData(generated: AdvisoriesCommand.today()))
+      } catch { throw AdvisoriesCommand.fail(error) }
+      switch AdvisoryImport.read(paths: files, today: AdvisoriesCommand.today()) {
+      case .failure(let e): throw AdvisoriesCommand.fail(e)
+      case .success(let (imported, report)):
+        do { try state.merging(imported).save(to: data) } catch { throw AdvisoriesCommand.fail(error) }
+        for s in report.skipped { print("skipped: \(s)") }
+        print("imported \(imported.advisories.count) advisories into \(data) (\(report.skipped.count) entries skipped)")
+      }
+    }
+  }
+
+  /// Lists advisories, or, with `--version`, what applies to that version and how to clear it.
+  public struct List: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(abstract: "Show the advisories that apply.")
+    enum Format: String, ExpressibleByArgument { case text, json, sarif, junit }
+    @Option(name: .long, help: "The state file holding imported data.") var data: String = AdvisoriesCommand.defaultDataPath
+    @Option(name: .long, help: "A component: \(Component.allCases.map(\.rawValue).joined(separator: ", ")).") var component: String?
+    @Option(name: .long, help: "A version to match (needs --component).") var version: String?
+    @Option(name: .shortAndLong, help: "Output: text, json, sarif or junit.") var output: Format = .text
+    @Option(name: .long, help: "A condition that holds (repeatable), e.g. windows-nodes.") var condition: [String] = []
+    @Option(name: .long, help: "A condition known not to hold (repeatable).") var without: [String] = []
+    public init() {}
+
+    public func run() async throws {
+      let db: AdvisoryDatabase
+      do { db = try AdvisoryDatabase.installed(statePath: data) } catch { throw AdvisoriesCommand.fail(error) }
+      var comp: Component?
+      if let component {
+        guard let c = Component(rawValue: component) else {
+          throw AdvisoriesCommand.fail(AdvisoryError(
+            .unknownComponent, "\"\(component)\" is not a component; \(suggestion(for: component, in: Component.allCases.map(\.rawValue)))"))
+        }
+        comp = c
+      }
+      guard let version else { return printList(db.advisories(for: comp)) }
+      guard let comp else { throw ValidationError("--version needs --component") }
+      guard let v = UpstreamVersion(version) else { throw AdvisoriesCommand.fail(AdvisoryError.unknownVersionError(version)) }
+      var facts: ConditionFacts = [:]
+      for c in condition { facts[c] = true }
+      for c in without { facts[c] = false }
+      let matches = db.matches(component: comp, version: v, conditions: facts)
+      guard let today = Day(AdvisoriesCommand.today()) else { throw ExitCode(1) }
+      var findings = VulnerabilityPolicy().evaluate(matches, today: today)
+      if let eol = db.endOfLife(component: comp, version: v, today: today) {
+        findings.append(VulnerabilityPolicy().evaluate(endOfLife: eol, component: comp, version: v))
+      }
+      let advice = matches.isEmpty ? nil : db.lowestClearingVersion(
+        component: comp, from: v, maxMinorStep: AdvisoryDatabase.defaultMinorStep(comp), conditions: facts)
+      switch output {
+      case .text:
+        for f in findings { print("\(f.level.rawValue): \(f.message)") }
+        if findings.isEmpty { print("\(comp.rawValue) \(v): no known advisories") }
+        if let advice { print("advice: upgrade \(comp.rawValue) to \(advice.target) to clear every finding above") }
+        else if !matches.isEmpty { print("advice: no single upgrade within the skew rules clears every finding; upgrade line by line") }
+      case .json:
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: (try? enc.encode(findings)) ?? Data(), as: UTF8.self))
+      case .sarif: print(FindingFormats.sarif(findings), terminator: "")
+      case .junit: print(FindingFormats.junit(suite: "advisories", findings: findings) { $0.logicalName ?? "" }, terminator: "")
+      }
+      if VulnerabilityPolicy.refuses(findings) { throw ExitCode(2) }
+    }
+
+    func printList(_ list: [Advisory]) {
+      for a in list {
+        let comps = a.components.sorted().map(\.rawValue).joined(separator: ",")
+        print("\(a.id)\t\(a.severity.label)\t\(comps)\t\(a.summary)")
+      }
+    }
+  }
+}
+
+extension AdvisoryError {
+  static func unknownVersionError(_ text: String) -> AdvisoryError {
+    AdvisoryError(.unknownVersion, "\"\(text)\" is not a version Bulwark can compare (expected e.g. 1.30.2, v3.5.9, 9.2p1)")
+  }
+}
