@@ -4,20 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-.build/debug/bulwark}
-pass=0 fail=0
 work=$(mktemp -d)
 chmod 755 "$work"  # the sshd hosts read authorized_keys as the login user
 trap 'rm -rf "$work"' EXIT
 
-ok()   { pass=$((pass+1)); echo "ok   $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
-# expect NAME WANTED-EXIT COMMAND...: runs the command, keeps its output in $out.
-expect() {
-  local name=$1 want=$2; shift 2
-  out=$("$@" 2>&1); local got=$?
-  if [ "$got" -eq "$want" ]; then ok "$name"; else bad "$name (exit $got, wanted $want)" "$out"; fi
-}
-contains() { if grep -qF -- "$2" <<<"$out"; then ok "$1"; else bad "$1: output lacks '$2'" "$out"; fi; }
+source Tests/e2e/lib.sh
 
 expect "validate hybrid sample"            0 "$BIN" validate -i inventories/hybrid.yaml
 contains "validate reports the topology"   'cluster "hybrid", 14 hosts, 5 etcd members, 3 control planes'
