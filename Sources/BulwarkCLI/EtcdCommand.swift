@@ -1,9 +1,7 @@
 import ArgumentParser
-import Etcd
 import Foundation
 import Inventory
 import Orchestration
-import PKI
 import Planning
 import Remote
 import Support
@@ -115,35 +113,12 @@ struct CertsCommand: ParsableCommand {
   func run() throws {
     let (inv, _) = try options.load()
     let state = options.stateDirectory(cluster: inv.name)
-    let store = PKIStore(root: state.pki)
-    let report: PKIStore.AuthorityReport
-    do {
-      report = try store.reconcile(authority: EtcdCertificates.authority, commonName: EtcdCertificates.caCommonName(inv.name),
-        specs: EtcdCertificates.specs(EtcdLayout(inv)), write: false)
-    } catch {
-      Console.err("error: \(error)\n")
-      throw BulwarkExit.failure
-    }
     let now = Date()
-    func days(_ d: Date) -> Int { Int(d.timeIntervalSince(now) / 86_400) }
-    var rows: [[String]] = [["CERTIFICATE", "SUBJECT", "EXPIRES", "DAYS", "NEXT APPLY"]]
-    let listing = (try? store.list()) ?? []
-    if let ca = listing.first(where: { $0.path == report.certificatePath }) {
-      rows.append(["etcd/ca", ca.commonName, String("\(ca.notValidAfter)".prefix(10)), "\(days(ca.notValidAfter))", "keep"])
-    } else {
-      rows.append(["etcd/ca", EtcdCertificates.caCommonName(inv.name), "-", "-", "create"])
-    }
-    for leaf in report.leaves {
-      let action: String
-      switch leaf.state {
-      case .current: action = "keep"
-      case .issue(let reason): action = "issue (\(reason))"
-      }
-      let expiry = leaf.notValidAfter ?? listing.first { $0.path == leaf.certificatePath }?.notValidAfter
-      rows.append(["etcd/\(leaf.spec.name)", leaf.spec.commonName, expiry.map { String("\($0)".prefix(10)) } ?? "-",
-        expiry.map { "\(days($0))" } ?? "-", action])
-    }
-    let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max()! }
+    func day(_ d: Date?) -> String { d.map { String("\($0)".prefix(10)) } ?? "-" }
+    func days(_ d: Date?) -> String { d.map { "\(Int($0.timeIntervalSince(now) / 86_400))" } ?? "-" }
+    let rows = [["CERTIFICATE", "SUBJECT", "EXPIRES", "DAYS", "NEXT APPLY"]]
+      + (try CertificateListing.list(inv, state: state)).map { [$0.name, $0.subject, day($0.expires), days($0.expires), $0.nextApply] }
+    let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
     for row in rows {
       Console.out(row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
         .joined(separator: "  ") + "\n")

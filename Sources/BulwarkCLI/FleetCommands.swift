@@ -105,23 +105,9 @@ struct PingCommand: AsyncParsableCommand {
 
   @OptionGroup var options: FleetOptions
 
-  struct Report: Sendable {
-    var os: String, arch: String, roundTrip: Duration, kex: String, hostKey: String
-  }
-
   func run() async throws {
     let (_, hosts, fleet) = try options.fleet()
-    let probe = RemoteCommand.script(". /etc/os-release 2>/dev/null; echo \"${PRETTY_NAME:-unknown}\"; uname -m", privileged: false)
-    let outcomes = await fleet.run(on: hosts.map(\.name)) { host -> Report in
-      let clock = ContinuousClock(), start = clock.now
-      let r = try await host.run(probe)
-      let rtt = clock.now - start
-      let lines = r.stdoutText.split(separator: "\n").map(String.init)
-      let negotiated = (host as? SSHHost)?.negotiated
-      return Report(
-        os: lines.first ?? "?", arch: lines.dropFirst().first ?? "?", roundTrip: rtt, kex: negotiated?.kex ?? "",
-        hostKey: negotiated?.hostKey ?? "")
-    }
+    let outcomes = await FleetPing.ping(hosts.map(\.name), fleet: fleet)
     let width = max(4, outcomes.map { $0.host.count }.max() ?? 0)
     var failed = 0
     for o in outcomes {
