@@ -138,7 +138,7 @@ final class RunProgress: @unchecked Sendable {
     case .satisfied: return "  ok       \(step)"
     case .changed(let detail): return "  \(paint("changed", "33"))  \(step): \(detail)"
     case .needsChange(let c): return "  pending  \(step): \(c.detail)"
-    case .failed(let message): return "  \(paint("FAILED", "31"))   \(step): \(message)"
+    case .failed(let cause): return "  \(paint("FAILED", "31"))   \(step): \(cause.message) [\(cause.code)]"
     case .skipped(let root): return "  skipped  \(step) (because \(root) failed)"
     }
   }

@@ -104,7 +104,8 @@ public struct DriftProbe: Sendable {
     return HostDrift(host: host.name, findings: findings, compared: count - 1 + hardening.count)
   }
 
-  /// Version, flags of the running process against its unit, and membership against the inventory.
+  /// Version, flags of the running process against its unit, and membership against the inventory
+  /// (member-list entries refused for their values included).
   static func etcdDrift(_ host: ClusterHost, layout: EtcdLayout, facts: EtcdHostFacts, flags: [String: String]) -> [DriftFinding] {
     var out: [DriftFinding] = []
     guard facts.isRunning, let version = facts.runningVersion else {
@@ -131,6 +132,12 @@ public struct DriftProbe: Sendable {
     for name in live where !wanted.contains(name) {
       out.append(DriftFinding(item: "etcd/members/\(name.isEmpty ? "(unstarted)" : name)", summary: "etcd member \(name)",
         detail: "in the cluster, not in the inventory", diff: nil))
+    }
+    // Entries whose values failed their checks are not members Bulwark can compare, but they are in
+    // the cluster: say so rather than leave them out.
+    for (i, refusal) in facts.refusedMembers.enumerated() {
+      out.append(DriftFinding(item: "etcd/members/refused-\(i + 1)", summary: "an etcd member entry Bulwark refused",
+        detail: "\(refusal.message) [\(refusal.code)] (in the member list as \(host.name) sees it)", diff: nil))
     }
     return out
   }

@@ -1,12 +1,13 @@
 import Inventory
 
 /// Where etcd lives on a member, and how members address each other. One place, so the unit, the
-/// steps and the health checks never disagree.
+/// steps and the health checks never disagree; the paths hardening audits too come from
+/// `Inventory.EtcdPaths`, which both modules see.
 public struct EtcdLayout: Sendable {
-  public static let pkiDirectory = "/etc/etcd/pki"
-  public static let dataDirectory = "/var/lib/etcd"
-  public static let unitName = "etcd.service"
-  public static let unitPath = "/etc/systemd/system/etcd.service"
+  public static let pkiDirectory = EtcdPaths.pkiDirectory
+  public static let dataDirectory = EtcdPaths.dataDirectory
+  public static let unitName = EtcdPaths.unitName
+  public static let unitPath = EtcdPaths.unitPath
   public static let clientPort = 2379
   public static let peerPort = 2380
   public static let metricsURL = "http://127.0.0.1:2381"
@@ -53,7 +54,17 @@ public struct EtcdLayout: Sendable {
     case serverCert = "server.crt", serverKey = "server.key"
     case peerCert = "peer.crt", peerKey = "peer.key"
     case healthcheckCert = "healthcheck-client.crt", healthcheckKey = "healthcheck-client.key"
-    public var path: String { "\(EtcdLayout.pkiDirectory)/\(rawValue)" }
+    /// The five hardening audits too come from `EtcdPaths`; the health-check pair is Etcd's alone.
+    public var path: String {
+      switch self {
+      case .ca: EtcdPaths.caCertificate
+      case .serverCert: EtcdPaths.serverCertificate
+      case .serverKey: EtcdPaths.serverKey
+      case .peerCert: EtcdPaths.peerCertificate
+      case .peerKey: EtcdPaths.peerKey
+      case .healthcheckCert, .healthcheckKey: "\(EtcdLayout.pkiDirectory)/\(rawValue)"
+      }
+    }
   }
 
   /// etcdctl on a member, over TLS with the health-check client certificate. API v3 is explicit

@@ -12,7 +12,8 @@ public enum StepOutcome: Sendable, Equatable {
   case changed(String)
   /// check-only runs: the step would change something.
   case needsChange(Change)
-  case failed(String)
+  /// The step failed: its error's code and message.
+  case failed(FailureCause)
   /// A step it depends on failed (or its host is unreachable); `rootCause` names that step.
   case skipped(rootCause: String)
 
@@ -30,8 +31,9 @@ public struct ExecutionReport: Sendable {
   /// Step ids in the order they finished.
   public var order: [String]
 
-  public var failures: [(step: String, message: String)] {
-    order.compactMap { id in if case .failed(let m) = outcomes[id] { (id, m) } else { nil } }
+  /// The steps that failed, in the order they finished, each with its cause.
+  public var failures: [(step: String, cause: FailureCause)] {
+    order.compactMap { id in if case .failed(let cause) = outcomes[id] { (id, cause) } else { nil } }
   }
   public var changedCount: Int { outcomes.values.filter { if case .changed = $0 { true } else { false } }.count }
   public var satisfiedCount: Int { outcomes.values.filter { if case .satisfied = $0 { true } else { false } }.count }
@@ -45,6 +47,8 @@ public struct ExecutionReport: Sendable {
 /// - At most `concurrency` hosts are busy at once; each host runs one step at a time on one connection.
 /// - apply: check → apply → re-check; a step still unsatisfied after apply "did not converge".
 /// - A failure skips its descendants; they are reported as skipped with the failure as root cause.
+/// - A host missing from `endpoints` fails its first step with `unknown-host`; its other steps are
+///   skipped, as for a host that cannot be reached. Nothing is guessed about how to reach it.
 public struct Executor: Sendable {
   public enum Mode: Sendable { case apply, checkOnly }
 
@@ -76,17 +80,19 @@ public struct Executor: Sendable {
     _ plan: Plan, mode: Mode, onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }
   ) async -> ExecutionReport {
     let steps = plan.steps
-    var indexOf: [String: Int] = [:]
-    for (i, s) in steps.enumerated() { indexOf[s.id] = i }
-    var waiting = [Int](repeating: 0, count: steps.count)
-    var dependents = [[Int]](repeating: [], count: steps.count)
-    for (i, s) in steps.enumerated() {
-      for d in s.dependsOn {
-        guard let j = indexOf[d] else { continue }
-        waiting[i] += 1
-        dependents[j].append(i)
-      }
+    // The plan's DAG: node i is step i (ids are unique: the planner makes them so and saved plans
+    // are checked by `Plan.validateGraph`); a dependency on no step of the plan is ignored.
+    var graph = DirectedGraph()
+    for s in steps { graph.add(s.id) }
+    for s in steps { for d in s.dependsOn where graph.contains(d) { graph.add(s.id, dependsOn: d) } }
+    guard graph.count == steps.count else {
+      // Two steps share an id: the plan did not come from the planner or `validateGraph`. Run none.
+      let cause = FailureCause(code: "invalid-plan", message: "the plan has duplicate step ids; nothing was run")
+      return ExecutionReport(outcomes: Dictionary(steps.map { ($0.id, StepOutcome.failed(cause)) }) { a, _ in a },
+        order: Array(graph.nodes))
     }
+    let dependents = graph.dependents()
+    var waiting = graph.dependencies.map(\.count)
 
     var state = SchedulerState(steps: steps, concurrency: concurrency)
     for i in steps.indices where waiting[i] == 0 { state.makeReady(i) }
@@ -105,14 +111,10 @@ public struct Executor: Sendable {
       order.append(steps[i].id)
       onEvent(.finished(step: steps[i].id, host: steps[i].host, outcome: outcome))
     }
-    /// Marks every not-yet-finished descendant as skipped because of `root`.
+    /// Marks every not-yet-finished descendant as skipped because of `root`, in plan order.
     func skipDescendants(of i: Int, root: String) {
-      var stack = dependents[i]
-      while let n = stack.popLast() {
-        guard outcomes[steps[n].id] == nil else { continue }
-        finish(n, .skipped(rootCause: root))
-        stack += dependents[n]
-      }
+      let descendants = graph.descendants(of: steps[i].id).compactMap(graph.position(of:)).sorted()
+      for n in descendants where outcomes[steps[n].id] == nil { finish(n, .skipped(rootCause: root)) }
     }
 
     /// Records an outcome, then skips the descendants of a failure or readies the dependents of a success.
@@ -151,19 +153,24 @@ public struct Executor: Sendable {
           }
           onEvent(.started(step: planned.id, host: planned.host))
           let existing = connections[planned.host]
-          let endpoint = endpoints[planned.host] ?? HostEndpoint(id: planned.host, address: planned.host, port: 22, user: "root")
+          let endpoint = endpoints[planned.host]
           let step = makeStep(planned)
           let transport = self.transport
           group.addTask {
-            var connection = existing
-            if connection == nil {
+            let connection: any RemoteHost
+            if let existing {
+              connection = existing
+            } else {
               do {
+                guard let endpoint else {
+                  throw RemoteError(.unknownHost, host: planned.host, "\(planned.host) has no endpoint: it is not a host the run can reach")
+                }
                 connection = try await transport.connect(to: endpoint)
               } catch {
-                return Completion(index: i, outcome: .failed("\(error)"), connection: nil, connectFailed: true)
+                return Completion(index: i, outcome: .failed(FailureCause(error, on: planned.host)), connection: nil, connectFailed: true)
               }
             }
-            let outcome = await Self.execute(step, on: connection!, mode: mode)
+            let outcome = await Self.execute(step, on: connection, mode: mode)
             return Completion(index: i, outcome: outcome, connection: connection, connectFailed: false)
           }
         }
@@ -197,10 +204,10 @@ public struct Executor: Sendable {
       switch try await step.check(on: host) {
       case .satisfied: return .changed(change.detail)
       case .needsChange(let still):
-        return .failed("\(StepError(.didNotConverge, "applied, but the check still reports: \(still.detail)"))")
+        return .failed(FailureCause(StepError(.didNotConverge, "applied, but the check still reports: \(still.detail)"), on: step.host))
       }
     } catch {
-      return .failed("\(error)")
+      return .failed(FailureCause(error, on: step.host))
     }
   }
 }

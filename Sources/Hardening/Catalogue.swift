@@ -1,4 +1,5 @@
 import Inventory
+import Support
 
 /// What a check expects of one fact.
 public enum Expectation: Sendable, Equatable {
@@ -88,15 +89,12 @@ public enum RoleScope: Sendable, Equatable {
 /// items (A, C, S, K, P) belong with the rendered kubeadm configuration and are not in this list yet
 /// (docs/hardening.md, "Kubernetes components").
 public enum Catalogue {
-  /// Algorithms both a hardened OpenSSH and Bulwark's libssh2 client accept: no SHA-1, no NIST
-  /// curves, no CBC, DH groups of 2048 bits and more. GCM and EtM stay for other clients.
-  public static let ciphers = ["aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes192-ctr", "aes128-ctr"]
-  public static let macs = ["hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512", "hmac-sha2-256"]
-  public static let kex = [
-    "sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org",
-    "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "diffie-hellman-group-exchange-sha256",
-  ]
-  public static let hostKeyAlgorithms = ["ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com"]
+  /// The hardened sshd's algorithms, from `SSHAlgorithms.hardenedServer` (Support), built beside
+  /// the lists Bulwark's libssh2 client offers so that hardening never locks it out.
+  public static let ciphers = SSHAlgorithms.hardenedServer.ciphers
+  public static let macs = SSHAlgorithms.hardenedServer.macs
+  public static let kex = SSHAlgorithms.hardenedServer.kex
+  public static let hostKeyAlgorithms = SSHAlgorithms.hardenedServer.hostKeys
 
   static func sshd(_ id: String, _ cis: String?, _ title: String, _ directive: String, _ value: String, _ expect: Expectation? = nil) -> Check {
     Check(id: id, cis: cis, title: title, roles: .all, fact: "sshd.\(directive.lowercased())",

@@ -27,6 +27,9 @@ public final class RunJournal: @unchecked Sendable {
     /// nil: started but never finished (in flight when the run died).
     public var outcome: String?
     public var detail: String?
+    /// A failed step's error code (`command-failed`, `connection-refused`); nil for other outcomes
+    /// and for steps recorded before journals kept codes.
+    public var code: String?
   }
 
   private var db: OpaquePointer?
@@ -53,7 +56,25 @@ public final class RunJournal: @unchecked Sendable {
         started REAL NOT NULL, ended REAL, result TEXT);
       CREATE TABLE IF NOT EXISTS steps (
         run INTEGER NOT NULL REFERENCES runs(id), step TEXT NOT NULL, host TEXT NOT NULL,
-        started REAL NOT NULL, ended REAL, outcome TEXT, detail TEXT, PRIMARY KEY (run, step));
+        started REAL NOT NULL, ended REAL, outcome TEXT, detail TEXT, code TEXT, PRIMARY KEY (run, step));
+      """)
+    try migrate()
+  }
+
+  /// The schema's version (`PRAGMA user_version`): 0 before failed steps kept their error code,
+  /// 1 since. An older journal gains the `code` column in place; its runs and steps stay as they
+  /// were, with no code.
+  static let schemaVersion: Int64 = 1
+
+  private func migrate() throws {
+    let version = try query("PRAGMA user_version", []) { sqlite3_column_int64($0, 0) }.first ?? 0
+    guard version < Self.schemaVersion else { return }
+    let columns = try query("PRAGMA table_info(steps)", []) { text($0, 1) ?? "" }
+    try exec("""
+      BEGIN IMMEDIATE;
+      \(columns.contains("code") ? "" : "ALTER TABLE steps ADD COLUMN code TEXT;")
+      PRAGMA user_version = \(Self.schemaVersion);
+      COMMIT;
       """)
   }
 
@@ -81,15 +102,17 @@ public final class RunJournal: @unchecked Sendable {
     }
   }
 
-  public func stepFinished(_ run: Int64, step: String, host: String, outcome: String, detail: String?) throws {
+  /// `code`: the error code of a failed step.
+  public func stepFinished(_ run: Int64, step: String, host: String, outcome: String, detail: String?, code: String? = nil) throws {
     try locked {
       // A step skipped without starting has no start record: it gets one now.
       try self.run("""
-        INSERT INTO steps (run, step, host, started, ended, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (run, step) DO UPDATE SET ended = excluded.ended, outcome = excluded.outcome, detail = excluded.detail
+        INSERT INTO steps (run, step, host, started, ended, outcome, detail, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (run, step) DO UPDATE SET
+          ended = excluded.ended, outcome = excluded.outcome, detail = excluded.detail, code = excluded.code
         """,
         [.int(run), .text(step), .text(host), .real(Date().timeIntervalSince1970), .real(Date().timeIntervalSince1970),
-         .text(outcome), detail.map(Value.text) ?? .null])
+         .text(outcome), detail.map(Value.text) ?? .null, code.map(Value.text) ?? .null])
     }
   }
 
@@ -107,9 +130,9 @@ public final class RunJournal: @unchecked Sendable {
   /// The steps of a run, in the order they started.
   public func steps(of run: Int64) throws -> [StepRecord] {
     try locked {
-      try query("SELECT step, host, started, outcome, detail FROM steps WHERE run = ? ORDER BY started, rowid", [.int(run)]) { s in
+      try query("SELECT step, host, started, outcome, detail, code FROM steps WHERE run = ? ORDER BY started, rowid", [.int(run)]) { s in
         StepRecord(step: text(s, 0) ?? "", host: text(s, 1) ?? "", startedAt: Date(timeIntervalSince1970: sqlite3_column_double(s, 2)),
-          outcome: text(s, 3), detail: text(s, 4))
+          outcome: text(s, 3), detail: text(s, 4), code: text(s, 5))
       }
     }
   }

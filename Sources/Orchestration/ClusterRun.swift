@@ -67,7 +67,7 @@ public struct ClusterRun: Sendable {
     /// The error a failed run ends with: every root cause, and how to continue.
     public var failure: OperationError? {
       guard !report.succeeded else { return nil }
-      var lines = report.failures.map { "\($0.step): \($0.message)" }
+      var lines = report.failures.map { "\($0.step): \($0.cause.message) [\($0.cause.code)]" }
       lines.append(versionRule == .upgrade
         ? "The upgrade stopped there. Members already upgraded stay upgraded and the others keep their version; fix the cause and run `bulwark upgrade` again to continue."
         : "Fix the cause and run the same command again: finished steps are checked and left alone, the rest continue.")
@@ -128,7 +128,7 @@ public struct ClusterRun: Sendable {
       switch event {
       case .started(let step, let host): try? journal.stepStarted(runID, step: step, host: host)
       case .finished(let step, let host, let outcome):
-        try? journal.stepFinished(runID, step: step, host: host, outcome: outcome.word, detail: outcome.detail)
+        try? journal.stepFinished(runID, step: step, host: host, outcome: outcome.word, detail: outcome.detail, code: outcome.code)
       }
       delegate.event(event)
     }
@@ -175,10 +175,16 @@ extension StepOutcome {
 
   public var detail: String? {
     switch self {
-    case .satisfied(let d), .changed(let d), .failed(let d): d
+    case .satisfied(let d), .changed(let d): d
+    case .failed(let cause): cause.message
     case .needsChange(let c): c.detail
     case .skipped(let root): "because \(root) failed"
     }
+  }
+
+  /// A failure's error code, for the journal; nil for every other outcome.
+  public var code: String? {
+    if case .failed(let cause) = self { cause.code } else { nil }
   }
 }
 
@@ -202,7 +208,7 @@ enum RunResumption {
       return nil
     }
     lines += inFlight.map { "  in flight then: \($0.step) on \($0.host)" }
-    lines += failed.map { "  failed then: \($0.step) on \($0.host): \($0.detail ?? "")" }
+    lines += failed.map { "  failed then: \($0.step) on \($0.host): \($0.detail ?? "")\($0.code.map { " [\($0)]" } ?? "")" }
     lines.append("Each of these, and every other step, is checked again before anything is applied; nothing runs again unless its check says it must.\n")
     return lines.joined(separator: "\n")
   }

@@ -120,9 +120,11 @@ public struct DomainInputs {
 }
 
 /// Asks the control planes what the Kubernetes cluster runs (read-only); the first that answers
-/// with a cluster wins. No answer means no cluster yet.
+/// with a cluster wins. No answer means no cluster yet; when that is because control planes could
+/// not be asked or their answers were refused, a warning names each one and why, since planning
+/// then builds a cluster that may already exist.
 public enum KubernetesFactsGatherer {
-  public static func gather(_ inv: Inventory, fleet: Fleet) async -> KubernetesClusterFacts {
+  public static func gather(_ inv: Inventory, fleet: Fleet, notices: NoticeSink = { _ in }) async -> KubernetesClusterFacts {
     let outcomes = await fleet.run(on: inv.hosts(with: .controlPlane).map(\.name)) { host in
       let r = try await host.run(RemoteCommand(["sh", "-c", KubernetesProbe.command]))
       guard r.succeeded else {
@@ -130,7 +132,19 @@ public enum KubernetesFactsGatherer {
       }
       return try KubernetesProbe.parse(r.stdoutText)
     }
-    return outcomes.compactMap { try? $0.result.get() }.first { $0.exists } ?? .fresh
+    var failed: [(host: HostID, why: String)] = []
+    for o in outcomes {
+      switch o.result {
+      case .success(let facts) where facts.exists: return facts
+      case .success: continue
+      case .failure(let error): failed.append((o.host, describe(error)))
+      }
+    }
+    if !failed.isEmpty {
+      notices(Notice(.warning, "warning: no control plane reported the Kubernetes cluster; planning as if there were none:\n"
+        + failed.map { "  \($0.host): \($0.why)" }.joined(separator: "\n")))
+    }
+    return .fresh
   }
 }
 

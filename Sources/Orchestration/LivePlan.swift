@@ -16,7 +16,8 @@ public enum LivePlan {
     public var fingerprint: String { DomainInputs.fingerprint(etcd, kubernetes) }
   }
 
-  /// What the hosts run, for the domains the playbook uses; an etcd host that cannot be asked is a warning.
+  /// What the hosts run, for the domains the playbook uses; an etcd host that cannot be asked, or no
+  /// control plane answering, is a warning.
   public static func facts(_ inv: Inventory, playbook: Playbook, fleet: Fleet, notices: NoticeSink = { _ in }) async -> Facts {
     var facts = Facts(etcd: .fresh, kubernetes: .fresh)
     let domains = KindRegistry.domains(used: playbook)
@@ -27,7 +28,7 @@ public enum LivePlan {
       }
     }
     if domains.contains(.kubernetes), inv.versions.kubernetes != nil {
-      facts.kubernetes = await KubernetesFactsGatherer.gather(inv, fleet: fleet)
+      facts.kubernetes = await KubernetesFactsGatherer.gather(inv, fleet: fleet, notices: notices)
     }
     return facts
   }

@@ -1,14 +1,15 @@
 import CLibSSH2
 import Foundation
 import Remote
+import Support
 
-/// Algorithms Bulwark's client offers: only modern ones, matching what a hardened sshd keeps
-/// (no SHA-1, no CBC, no NIST-curve key exchange). Host-key preferences put known key types first.
+/// Algorithms Bulwark's client offers: `SSHAlgorithms.client`, the one list the hardened sshd's is
+/// built beside. Host-key preferences put known key types first.
 enum Algorithms {
-  static let kex = "curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group-exchange-sha256,diffie-hellman-group14-sha256"
-  static let hostKeys = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"]
-  static let ciphers = "aes256-ctr,aes192-ctr,aes128-ctr"
-  static let macs = "hmac-sha2-512,hmac-sha2-256"
+  static let kex = SSHAlgorithms.client.kex.joined(separator: ",")
+  static let hostKeys = SSHAlgorithms.client.hostKeys
+  static let ciphers = SSHAlgorithms.client.ciphers.joined(separator: ",")
+  static let macs = SSHAlgorithms.client.macs.joined(separator: ",")
 }
 
 extension SSHSession {

@@ -32,6 +32,17 @@ import Testing
     #expect(lines.last?.hasSuffix("changed  harden/h1/sshd: reloaded") == true)
   }
 
+  @Test func aFailedStepShowsItsCode() {
+    let cause = FailureCause(code: "connection-refused", message: "connection refused by 10.0.0.1:22")
+    #expect(RunProgress.line("base/h1/motd", .failed(cause)) == "  FAILED   base/h1/motd: connection refused by 10.0.0.1:22 [connection-refused]")
+    let sink = Sink()
+    let p = RunProgress(total: 1, quiet: false, environment: [:], terminal: false)
+    p.write = { sink.text += $0 }
+    p.now = { sink.clock }
+    p.handle(.finished(step: "base/h1/motd", host: "h1", outcome: .failed(cause)))
+    #expect(sink.text.hasSuffix("FAILED   base/h1/motd: connection refused by 10.0.0.1:22 [connection-refused]\n"))
+  }
+
   @Test func quietAndNoColor() {
     #expect(RunProgress(total: 1, quiet: true, environment: [:], terminal: true).style == .quiet)
     let live = RunProgress(total: 1, quiet: false, environment: ["NO_COLOR": "1", "TERM": "xterm"], terminal: true)

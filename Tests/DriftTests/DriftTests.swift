@@ -78,4 +78,36 @@ import Testing
     #expect(drift.findings[0].detail == "content differs")
     #expect(drift.findings[0].diff?.contains("-bye\n+hello\n") == true)
   }
+
+  @Test func etcdMemberEntriesRefusedForTheirValuesAreDrift() throws {
+    let text = """
+      apiVersion: bulwark.dev/v1alpha1
+      kind: Cluster
+      metadata: {name: t}
+      spec:
+        versions: {etcd: 3.5.1}
+        hosts:
+          - {name: h1, address: 10.0.0.1, roles: [etcd]}
+
+      """
+    let inv = try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "t.yaml").inventory)
+    let auditor = Auditor(checks: [], waivers: [], today: "2026-11-26")
+    let probe = DriftProbe(host: inv.hosts[0], planned: [], inventory: inv, auditor: auditor)
+    func line(_ i: Int, _ status: Int, _ out: String) -> String { "@@ \(i) \(status) \(Data(out.utf8).base64EncodedString())" }
+    let members = """
+      state=active
+      version=3.5.1
+      data=yes
+      members:
+      8e9e05c52164694d, started, h1, https://10.0.0.1:2380, https://10.0.0.1:2379, false
+      91bc3c398fb3c146, started, h2;reboot, https://10.0.0.2:2380, https://10.0.0.2:2379, false
+
+      """
+    let drift = probe.compare([line(0, 0, "etcd.name=h1\n"), line(1, 0, members)].joined(separator: "\n"), auditor: auditor, firewallMarker: "")
+    let membership = drift.findings.filter { $0.item.hasPrefix("etcd/members/") }
+    #expect(membership.map(\.item) == ["etcd/members/refused-1"], "\(drift.findings.map(\.item))")
+    #expect(membership.first?.detail.contains("etcd member 91bc3c398fb3c146 has a name that is not a DNS-1123 name") == true)
+    #expect(membership.first?.detail.contains("[etcd-member-name-invalid]") == true)
+    #expect(membership.first?.detail.contains("reboot") == false, "the refused value is never repeated")
+  }
 }

@@ -17,6 +17,21 @@ import PlanFixtures
     try labInventory(members: members, version: version, artifacts: artifacts)
   }
 
+  /// The unit Etcd installs and the files hardening audits (E8 to E13) name one set of paths; each
+  /// file's name in the PKI directory is the one the certificates are written under.
+  @Test func theLayoutsPathsAreTheOnesHardeningAudits() throws {
+    #expect(EtcdLayout.pkiDirectory == EtcdPaths.pkiDirectory && EtcdLayout.dataDirectory == EtcdPaths.dataDirectory)
+    #expect(EtcdLayout.unitPath == EtcdPaths.unitPath && EtcdLayout.unitPath.hasSuffix("/" + EtcdLayout.unitName))
+    for file in EtcdLayout.PKIFile.allCases {
+      #expect(file.path == EtcdPaths.pkiDirectory + "/" + file.rawValue, "\(file)")
+    }
+    let inv = try labInventory()
+    let unit = EtcdUnit.flags(for: inv.hosts[0], in: EtcdLayout(inv)).joined(separator: " ")
+    for path in [EtcdPaths.caCertificate, EtcdPaths.serverCertificate, EtcdPaths.serverKey, EtcdPaths.peerCertificate, EtcdPaths.peerKey] {
+      #expect(unit.contains(path), "\(path)")
+    }
+  }
+
   @Test func theUnitMatchesItsGolden() throws {
     let inv = try inventory()
     let unit = EtcdUnit.render(for: inv.hosts[0], in: EtcdLayout(inv))

@@ -16,8 +16,19 @@ func plan(_ steps: [PlannedStep]) -> Plan {
   Plan(cluster: "t", playbook: "t", factsFingerprint: nil, phases: [], steps: steps)
 }
 
-func executor(_ transport: any Transport, concurrency: Int = 50) -> Executor {
-  Executor(transport: transport, endpoints: [:], concurrency: concurrency, logger: Logger(label: "test"))
+/// An executor that knows an endpoint for every host of the plan it runs.
+func executor(_ transport: any Transport, concurrency: Int = 50) -> PlanHostsExecutor {
+  PlanHostsExecutor(transport: transport, concurrency: concurrency)
+}
+
+struct PlanHostsExecutor {
+  var transport: any Transport
+  var concurrency: Int
+  func run(_ plan: Plan, mode: Executor.Mode, onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }) async -> ExecutionReport {
+    let endpoints = Dictionary(plan.steps.map { ($0.host, HostEndpoint(id: $0.host, address: $0.host, port: 22, user: "test")) }) { a, _ in a }
+    return await Executor(transport: transport, endpoints: endpoints, concurrency: concurrency, logger: Logger(label: "test"))
+      .run(plan, mode: mode, onEvent: onEvent)
+  }
 }
 
 /// Records events in order; thread-safe.
@@ -75,7 +86,9 @@ final class EventLog: @unchecked Sendable {
     ])
     let report = await executor(fake).run(p, mode: .apply)
     #expect(report.failures.map(\.step) == ["root"])
-    #expect(report.failures.first?.message.contains("exited 3: it broke") == true)
+    #expect(report.failures.first?.cause.code == "command-failed")
+    #expect(report.failures.first?.cause.message.contains("exited 3: it broke") == true)
+    #expect(report.failures.first?.cause.message.contains("[command-failed]") == false, "the code is kept apart")
     #expect(report.outcomes["child"] == .skipped(rootCause: "root"))
     #expect(report.outcomes["grandchild"] == .skipped(rootCause: "root"))
     #expect(report.outcomes["independent"] == .satisfied("`true` succeeded"))
@@ -87,7 +100,7 @@ final class EventLog: @unchecked Sendable {
     // The check never passes, whatever apply does.
     fake.respond { _, c in c.line == "check" ? CommandResult(exitStatus: 1) : nil }
     let report = await executor(fake).run(plan([step("s", "h", .command(argv: ["fix"], unless: ["check"]))]), mode: .apply)
-    #expect(report.failures.first?.message.contains("did-not-converge") == true)
+    #expect(report.failures.first?.cause.code == "did-not-converge")
     #expect(fake.operations == ["h: run check", "h: run fix", "h: run check"])
   }
 
@@ -117,9 +130,47 @@ final class EventLog: @unchecked Sendable {
     fake.emulateFileProbe(mode: "755", directories: true)
     let report = await executor(fake).run(p, mode: .apply)
     #expect(report.failures.map(\.step) == ["d1"])
-    #expect(report.failures.first?.message.contains("connection-refused") == true)
+    #expect(report.failures.first?.cause == FailureCause(code: "connection-refused", message: "connection refused by down:22"))
     #expect(report.outcomes["d2"] == .skipped(rootCause: "d1"))
     #expect(report.outcomes["u1"] == .satisfied("/x exists"))
+  }
+
+  @Test func aHostWithoutAnEndpointFailsTypedAndIsNeverGuessed() async {
+    let fake = FakeTransport()
+    fake.emulateFileProbe(mode: "755", directories: true)
+    let p = plan([
+      step("g1", "ghost", .directory(path: "/x", mode: 0o755, owner: "root", group: "root")),
+      step("g2", "ghost", .directory(path: "/y", mode: 0o755, owner: "root", group: "root")),
+      step("after", "known", deps: ["g2"], .directory(path: "/z", mode: 0o755, owner: "root", group: "root")),
+      step("k1", "known", .directory(path: "/x", mode: 0o755, owner: "root", group: "root")),
+    ])
+    let known = HostEndpoint(id: "known", address: "10.0.0.9", port: 22, user: "admin")
+    let report = await Executor(transport: fake, endpoints: ["known": known], concurrency: 4, logger: Logger(label: "test"))
+      .run(p, mode: .apply)
+    #expect(report.failures.map(\.step) == ["g1"])
+    #expect(report.failures.first?.cause.code == "unknown-host")
+    #expect(report.outcomes["g2"] == .skipped(rootCause: "g1"))
+    #expect(report.outcomes["after"] == .skipped(rootCause: "g1"))
+    #expect(report.outcomes["k1"] == .satisfied("/x exists"))
+    // Nothing was tried on the host without an endpoint (the old fallback connected to it as root).
+    #expect(!fake.operations.contains { $0.hasPrefix("ghost:") }, "\(fake.operations)")
+  }
+
+  @Test func aFailureSkipsEveryDescendantOnceInPlanOrder() async {
+    let fake = FakeTransport()
+    fake.respond { _, c in c.line == "check" ? CommandResult(exitStatus: 1) : (c.argv == ["boom"] ? CommandResult(exitStatus: 2) : nil) }
+    // A diamond below the failure, and a dependency named twice: each descendant is skipped once.
+    let p = plan([
+      step("root", "h1", .command(argv: ["boom"], unless: ["check"])),
+      step("left", "h2", deps: ["root"], .command(argv: ["true"], unless: ["true"])),
+      step("right", "h3", deps: ["root", "root"], .command(argv: ["true"], unless: ["true"])),
+      step("join", "h4", deps: ["left", "right", "unknown"], .command(argv: ["true"], unless: ["true"])),
+    ])
+    let events = EventLog()
+    let report = await executor(fake).run(p, mode: .apply, onEvent: events.add)
+    #expect(report.order == ["root", "left", "right", "join"])
+    #expect(events.all.filter { $0.hasPrefix("end ") }.count == 4)
+    #expect(report.skippedCount == 3 && report.failures.map(\.step) == ["root"])
   }
 
   @Test func barriersJoinWithoutBeingReportedOrTouchingAHost() async {
@@ -217,7 +268,7 @@ final class EventLog: @unchecked Sendable {
     ])
     let report = await executor(LocalTransport()).run(p, mode: .apply)
     #expect(report.failures.count == 1 && report.skippedCount == 1)
-    #expect(report.failures.first?.message.contains("refusing to upload it") == true, "\(report.failures)")
+    #expect(report.failures.first?.cause.message.contains("refusing to upload it") == true, "\(report.failures)")
     #expect(!FileManager.default.fileExists(atPath: "\(dir)/installed"))
   }
 
@@ -241,14 +292,14 @@ final class EventLog: @unchecked Sendable {
     let bad = plan([step("cfg", "local", .guardedConfig(path: path, content: "deny\n", mode: 0o600, validate: ["grep", "-q", "allow", path],
       activate: ["true"], deactivate: ["true"], liveCheck: []))])
     let rejected = await executor(LocalTransport()).run(bad, mode: .apply)
-    #expect(rejected.failures.first?.message.contains("rolled-back") == true, "\(rejected.failures)")
+    #expect(rejected.failures.first?.cause.code == "rolled-back", "\(rejected.failures)")
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "allow all\n")
   }
 
   @Test func aGateThatNeverPassesTimesOut() async throws {
     let report = await executor(LocalTransport()).run(plan([step("gate", "local", .wait(argv: ["sh", "-c", "echo not yet >&2; exit 1"], timeoutSeconds: 1))]), mode: .apply)
-    #expect(report.failures.first?.message.contains("still failing after 1") == true, "\(report.failures)")
-    #expect(report.failures.first?.message.contains("not yet") == true)
+    #expect(report.failures.first?.cause.message.contains("still failing after 1") == true, "\(report.failures)")
+    #expect(report.failures.first?.cause.message.contains("not yet") == true)
   }
 
   @Test func nonZeroExitIsAValue() async throws {

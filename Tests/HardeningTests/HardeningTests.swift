@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import Support
 import TestSupport
 import Testing
 
@@ -42,14 +43,32 @@ import Testing
     golden(HardeningKinds.sshdConfig(Catalogue.all), "00-bulwark-hardening.conf")
   }
 
-  @Test func theSSHDDropInKeepsBulwarksOwnClientWorking() {
+  @Test func theSSHDDropInKeepsBulwarksOwnClientWorking() throws {
     let config = HardeningKinds.sshdConfig(Catalogue.all)
-    // libssh2 1.10 speaks curve25519, ssh-ed25519, aes*-ctr and hmac-sha2-*: each list keeps one.
-    #expect(config.contains("curve25519-sha256"))
-    #expect(config.contains("HostKeyAlgorithms ssh-ed25519"))
-    #expect(config.contains("aes256-ctr"))
-    #expect(config.contains("hmac-sha2-512,hmac-sha2-256"))
+    var lists: [String: [String]] = [:]
+    for line in config.split(separator: "\n") {
+      let f = line.split(separator: " ", maxSplits: 1).map(String.init)
+      if f.count == 2 { lists[f[0]] = f[1].split(separator: ",").map(String.init) }
+    }
+    // libssh2 picks the first algorithm of the client's list that the server also keeps: each kind
+    // must have one, or hardening a host locks Bulwark out of it.
+    let client = SSHAlgorithms.client
+    for (directive, offered) in [("KexAlgorithms", client.kex), ("HostKeyAlgorithms", client.hostKeys),
+                                 ("Ciphers", client.ciphers), ("MACs", client.macs)] {
+      let kept = try #require(lists[directive], "the drop-in sets \(directive)")
+      #expect(offered.contains { kept.contains($0) }, "\(directive): the client offers \(offered), the server keeps \(kept)")
+    }
     for weak in ["cbc", "sha1", "nistp", "chacha20", "group14", "group1-"] { #expect(!config.contains(weak), "\(weak)") }
+  }
+
+  @Test func theClientAndTheHardenedServerShareOneSourceAndMeet() {
+    let (client, server) = (SSHAlgorithms.client, SSHAlgorithms.hardenedServer)
+    #expect(Catalogue.kex == server.kex && Catalogue.ciphers == server.ciphers && Catalogue.macs == server.macs
+      && Catalogue.hostKeyAlgorithms == server.hostKeys)
+    // The client's first choice of each kind is one the hardened server keeps.
+    for (offered, kept) in [(client.kex, server.kex), (client.hostKeys, server.hostKeys), (client.ciphers, server.ciphers), (client.macs, server.macs)] {
+      #expect(offered.first.map(kept.contains) == true, "\(offered) against \(kept)")
+    }
   }
 
   @Test func firewallsFollowTheRoles() throws {

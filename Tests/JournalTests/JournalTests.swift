@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Journal
 import Testing
@@ -33,6 +34,54 @@ import Testing
     #expect(try again.lastRun()?.result == "abandoned")
     let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
     #expect(mode == 0o600)
+  }
+
+  @Test func aFailedStepKeepsItsErrorCode() throws {
+    let dir = temporary()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let j = try RunJournal(path: dir + "/journal.db")
+    let run = try j.beginRun(playbook: "bootstrap", plan: "abc")
+    try j.stepFinished(run, step: "p/h1/a", host: "h1", outcome: "failed", detail: "`x` exited 3: no", code: "command-failed")
+    try j.stepFinished(run, step: "p/h1/b", host: "h1", outcome: "skipped", detail: "because p/h1/a failed")
+    let steps = try RunJournal(path: dir + "/journal.db").steps(of: run)
+    #expect(steps.map(\.code) == ["command-failed", nil])
+    #expect(steps.first?.detail == "`x` exited 3: no")
+  }
+
+  /// A journal written before steps kept codes (no `code` column, user_version 0) is migrated in
+  /// place: its runs and steps are all still there, and new steps keep their codes.
+  @Test func aJournalFromBeforeCodesIsMigratedWithoutLosingIt() throws {
+    let dir = temporary()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/journal.db"
+    var db: OpaquePointer?
+    #expect(sqlite3_open(path, &db) == SQLITE_OK)
+    let old = """
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, playbook TEXT NOT NULL, plan TEXT NOT NULL, pid INTEGER NOT NULL,
+        started REAL NOT NULL, ended REAL, result TEXT);
+      CREATE TABLE steps (
+        run INTEGER NOT NULL REFERENCES runs(id), step TEXT NOT NULL, host TEXT NOT NULL,
+        started REAL NOT NULL, ended REAL, outcome TEXT, detail TEXT, PRIMARY KEY (run, step));
+      INSERT INTO runs VALUES (1, 'bootstrap', 'abc', 42, 1000, 1010, 'failed');
+      INSERT INTO steps VALUES (1, 'p/h1/a', 'h1', 1001, 1002, 'failed', 'h1: connection refused');
+      INSERT INTO steps VALUES (1, 'p/h1/b', 'h1', 1003, 1004, 'skipped', 'because p/h1/a failed');
+      """
+    #expect(sqlite3_exec(db, old, nil, nil, nil) == SQLITE_OK)
+    sqlite3_close(db)
+
+    let j = try RunJournal(path: path)
+    let last = try #require(try j.lastRun())
+    #expect(last.id == 1 && last.playbook == "bootstrap" && last.result == "failed")
+    let before = try j.steps(of: 1)
+    #expect(before.map(\.step) == ["p/h1/a", "p/h1/b"])
+    #expect(before.map(\.outcome) == ["failed", "skipped"] && before.allSatisfy { $0.code == nil })
+    #expect(before.first?.detail == "h1: connection refused")
+    let run = try j.beginRun(playbook: "bootstrap", plan: "def")
+    try j.stepFinished(run, step: "p/h1/a", host: "h1", outcome: "failed", detail: "refused", code: "connection-refused")
+    #expect(try j.steps(of: run).first?.code == "connection-refused")
+    // Opening it again migrates nothing twice.
+    #expect(try RunJournal(path: path).steps(of: 1).count == 2)
   }
 
   @Test func oneRunPerClusterAndAStaleLockIsTakenOver() throws {
