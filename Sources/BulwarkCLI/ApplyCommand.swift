@@ -42,7 +42,8 @@ struct ApplyCommand: AsyncParsableCommand {
       throw OperationError(.invalidInput, .invalidInventory, "give the inventory with -i FILE, or a saved plan")
     }
     InventoryOptions.bootstrapLogging(verbose: verbose)
-    let access = ClusterAccess(inventoryPath: path, stateDirectoryOverride: stateDir, concurrency: concurrency)
+    let access = ClusterAccess(inventoryPath: path, stateDirectoryOverride: stateDir, concurrency: concurrency,
+      beforeConnect: askForPassphraseIfNeeded)
     let name = saved.map { ($0.playbook as NSString).lastPathComponent } ?? playbook
     try await runOptions.execute(name, access, verbose: verbose, versionRule: .sameVersion, saved: saved)
   }
@@ -122,7 +123,6 @@ struct ClusterRunView: ClusterRunDelegate {
 
   /// Runs it and prints the outcome; a failed run ends with its root causes (exit 1).
   static func execute(_ run: ClusterRun, yes: Bool, quiet: Bool) async throws {
-    try ensureAccess(run.access)
     let view = ClusterRunView(yes: yes, quiet: quiet)
     let result = try await run.execute(delegate: view)
     let r = result.report
@@ -164,10 +164,4 @@ final class ProgressBox: @unchecked Sendable {
   private var progress: RunProgress?
   func set(_ p: RunProgress) { lock.withLock { progress = p } }
   func get() -> RunProgress? { lock.withLock { progress } }
-}
-
-/// Before a run connects: asks for an encrypted key's passphrase on a terminal.
-func ensureAccess(_ access: ClusterAccess) throws {
-  let (inv, _) = try access.load()
-  askForPassphraseIfNeeded(SSHSettings.keyFiles(inv, inventoryPath: access.inventoryPath))
 }

@@ -16,14 +16,12 @@ struct ConnectionOptions: ParsableArguments {
   func access(forceBecome: Bool = false) -> ClusterAccess {
     inventory.bootstrapLogging()
     return ClusterAccess(inventoryPath: inventory.inventory, stateDirectoryOverride: inventory.stateDir,
-      concurrency: concurrency, forceBecome: forceBecome)
+      concurrency: concurrency, forceBecome: forceBecome, beforeConnect: askForPassphraseIfNeeded)
   }
 
   /// Loads the inventory (refusing invalid ones) and builds the SSH transport for all its hosts.
   func connect(forceBecome: Bool = false) throws -> (Inventory, [Diagnostic], Fleet) {
-    let access = access(forceBecome: forceBecome)
-    try ensureAccess(access)
-    return try access.connect()
+    try access(forceBecome: forceBecome).connect()
   }
 }
 
@@ -42,7 +40,7 @@ struct FleetOptions: ParsableArguments {
 
 /// When a key is encrypted and BULWARK_KEY_PASSPHRASE is unset, asks once on the terminal (echo
 /// off) and keeps the answer in this process's environment for the SSH layer. Never on a pipe.
-func askForPassphraseIfNeeded(_ keys: [String]) {
+@Sendable func askForPassphraseIfNeeded(_ keys: [String]) {
   let variable = "BULWARK_KEY_PASSPHRASE"
   guard ProcessInfo.processInfo.environment[variable] == nil, isatty(STDIN_FILENO) == 1,
     let encrypted = Set(keys).sorted().first(where: { KeyFiles.isEncrypted($0) }),

@@ -61,8 +61,7 @@ struct PlanCommand: AsyncParsableCommand {
     } else {
       // Live: facts and one read-only probe per host. A plan saved for apply also prepares the state
       // dir (certificates, secrets), so it names exactly the files apply will upload.
-      let access = ClusterAccess(inventoryPath: options.inventory, stateDirectoryOverride: options.stateDir, concurrency: concurrency)
-      try ensureAccess(access)
+      askForPassphraseIfNeeded(SSHSettings.keyFiles(inv, inventoryPath: options.inventory))
       let fleet = Fleet.ssh(inv, inventoryPath: options.inventory, concurrency: concurrency)
       let writePKI = out != nil
       plan = try await fleet.sharingSessions { fleet in

@@ -100,12 +100,19 @@ public struct ClusterAccess: Sendable {
   public var stateDirectoryOverride: String?
   public var concurrency: Int?
   public var forceBecome = false
+  /// Called with every private key file the inventory names, once it is loaded and before the
+  /// fleet is built (the CLI asks for an encrypted key's passphrase there).
+  public var beforeConnect: @Sendable ([String]) -> Void
 
-  public init(inventoryPath: String, stateDirectoryOverride: String? = nil, concurrency: Int? = nil, forceBecome: Bool = false) {
+  public init(
+    inventoryPath: String, stateDirectoryOverride: String? = nil, concurrency: Int? = nil, forceBecome: Bool = false,
+    beforeConnect: @escaping @Sendable ([String]) -> Void = { _ in }
+  ) {
     self.inventoryPath = inventoryPath
     self.stateDirectoryOverride = stateDirectoryOverride
     self.concurrency = concurrency
     self.forceBecome = forceBecome
+    self.beforeConnect = beforeConnect
   }
 
   public func stateDirectory(cluster: String) -> StateDirectory {
@@ -122,6 +129,7 @@ public struct ClusterAccess: Sendable {
   /// The inventory and an SSH fleet for all its hosts.
   public func connect() throws(OperationError) -> (Inventory, [Diagnostic], Fleet) {
     let (inv, diagnostics) = try load()
+    beforeConnect(SSHSettings.keyFiles(inv, inventoryPath: inventoryPath))
     return (inv, diagnostics, Fleet.ssh(inv, inventoryPath: inventoryPath, concurrency: concurrency, forceBecome: forceBecome))
   }
 

@@ -46,17 +46,7 @@ import Testing
   }
 
   @Test func driftIsComputedFromOneBatchedOutput() throws {
-    let text = """
-      apiVersion: bulwark.dev/v1alpha1
-      kind: Cluster
-      metadata: {name: t}
-      spec:
-        versions: {etcd: 3.5.1}
-        hosts:
-          - {name: h1, address: 10.0.0.1, roles: [etcd]}
-
-      """
-    let inv = try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "t.yaml").inventory)
+    let inv = try oneEtcdHost()
     let steps = [
       PlannedStep(id: "p/h1/motd", phase: "p", host: "h1", kind: "file", summary: "motd", action: .create, dependsOn: [],
         operation: .file(path: "/etc/motd", content: "hello\n", mode: 0o644, owner: "root", group: "root")),
@@ -80,17 +70,7 @@ import Testing
   }
 
   @Test func etcdMemberEntriesRefusedForTheirValuesAreDrift() throws {
-    let text = """
-      apiVersion: bulwark.dev/v1alpha1
-      kind: Cluster
-      metadata: {name: t}
-      spec:
-        versions: {etcd: 3.5.1}
-        hosts:
-          - {name: h1, address: 10.0.0.1, roles: [etcd]}
-
-      """
-    let inv = try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "t.yaml").inventory)
+    let inv = try oneEtcdHost()
     let auditor = Auditor(checks: [], waivers: [], today: "2026-11-26")
     let probe = DriftProbe(host: inv.hosts[0], planned: [], inventory: inv, auditor: auditor)
     func line(_ i: Int, _ status: Int, _ out: String) -> String { "@@ \(i) \(status) \(Data(out.utf8).base64EncodedString())" }
@@ -109,5 +89,20 @@ import Testing
     #expect(membership.first?.detail.contains("etcd member 91bc3c398fb3c146 has a name that is not a DNS-1123 name") == true)
     #expect(membership.first?.detail.contains("[etcd-member-name-invalid]") == true)
     #expect(membership.first?.detail.contains("reboot") == false, "the refused value is never repeated")
+  }
+
+  /// One etcd host, h1 at 10.0.0.1, running etcd 3.5.1 by the inventory.
+  func oneEtcdHost() throws -> Inventory {
+    let text = """
+      apiVersion: bulwark.dev/v1alpha1
+      kind: Cluster
+      metadata: {name: t}
+      spec:
+        versions: {etcd: 3.5.1}
+        hosts:
+          - {name: h1, address: 10.0.0.1, roles: [etcd]}
+
+      """
+    return try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "t.yaml").inventory)
   }
 }
