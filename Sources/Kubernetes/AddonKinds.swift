@@ -31,4 +31,23 @@ extension KubernetesKinds {
     ]
     return drafts
   }
+
+  /// On the first control plane: a kube-proxy per site with its own API endpoint, and kubeadm's
+  /// kept off those sites' nodes (SiteProxies). Again after an upgrade, which renders kubeadm's
+  /// DaemonSet anew and moves the image on.
+  static func siteProxies(_ c: ExpansionContext) -> [StepDraft] {
+    let sites = SiteProxies.sites(c.inventory)
+    guard c.position == 0, !sites.isEmpty else { return [] }
+    let names = sites.map(\.site)
+    let path = SiteProxies.manifestPath
+    return [
+      StepDraft("site-proxies-file", "\(path): kube-proxy for \(sites.map { "\($0.site) via \($0.server)" }.joined(separator: ", "))",
+        action: .create, .file(path: path, content: SiteProxies.manifest(c.inventory), mode: 0o600, owner: "root", group: "root")),
+      StepDraft("site-proxies", "the sites' kube-proxy DaemonSets applied", action: .run, .command(
+        argv: sh(KubernetesScripts.applyManifest(path: path)), unless: sh(KubernetesScripts.manifestApplied(path: path)))),
+      StepDraft("main-proxy-sites", "kubeadm's kube-proxy kept off the nodes of \(names.joined(separator: ", "))", action: .run, .command(
+        argv: sh(KubernetesScripts.patchKubeProxy(SiteProxies.mainProxyPatch(sites: names))),
+        unless: sh(KubernetesScripts.kubeProxyExcludes(sites: names)))),
+    ]
+  }
 }

@@ -9,6 +9,11 @@ public enum ComponentFlags {
   public static let auditLog = "/var/log/kubernetes/audit/audit.log"
   public static let encryptionConfig = "/etc/kubernetes/policies/encryption-config.yaml"
   public static let admissionConfig = "/etc/kubernetes/policies/admission-config.yaml"
+  public static let authenticationConfig = "/etc/kubernetes/policies/authentication-config.yaml"
+  /// The kubelet's serving certificate, issued by Bulwark's Kubernetes CA for that node's name and
+  /// addresses (so no serving CSR waits for an approver; the apiserver verifies it, A5).
+  public static let kubeletServingCertificate = "/var/lib/kubelet/pki/kubelet-serving.crt"
+  public static let kubeletServingKey = "/var/lib/kubelet/pki/kubelet-serving.key"
 
   /// TLS 1.2 suites with forward secrecy and AEAD only (A29, K12).
   public static let cipherSuites = [
@@ -17,9 +22,10 @@ public enum ComponentFlags {
     "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
   ]
 
-  /// kube-apiserver: A2–A30 (A1, anonymous auth, stays on for the probes; see the docs).
+  /// kube-apiserver: A1–A30. A1: anonymous requests reach only `Policies.anonymousPaths`.
   public static func apiServer(etcdEndpoints: [String]) -> [(name: String, value: String)] {
     [
+      ("authentication-config", authenticationConfig),
       ("authorization-mode", "Node,RBAC"),
       ("enable-admission-plugins", "NodeRestriction,EventRateLimit,DenyServiceExternalIPs,AlwaysPullImages,LimitRanger,ResourceQuota"),
       ("admission-control-config-file", admissionConfig),

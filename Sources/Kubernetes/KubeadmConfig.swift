@@ -53,12 +53,18 @@ public struct KubeadmConfig: Sendable {
     nodeRegistration:
       name: \(host.name)
       criSocket: unix:///run/containerd/containerd.sock
-    \(taints(host))skipPhases:
+    \(labels(host))\(taints(host))skipPhases:
       - addon/kube-proxy
     ---
     \(clusterConfiguration())---
     \(kubeletConfiguration())
     """
+  }
+
+  /// The node's site as a label its kubelet sets (SiteProxies selects the site's nodes by it).
+  func labels(_ host: ClusterHost) -> String {
+    guard let site = host.site else { return "" }
+    return "  kubeletExtraArgs:\n    - name: node-labels\n      value: \"\(SiteProxies.siteLabel)=\(site)\"\n"
   }
 
   func taints(_ host: ClusterHost) -> String {
@@ -129,7 +135,7 @@ public struct KubeadmConfig: Sendable {
       nodeRegistration:
         name: \(host.name)
         criSocket: unix:///run/containerd/containerd.sock
-      \(taints(host))
+      \(labels(host))\(taints(host))
       """
     if controlPlane {
       text += """
@@ -144,7 +150,9 @@ public struct KubeadmConfig: Sendable {
     return text
   }
 
-  /// The kubelet's configuration: K1–K16 (HARDENING.md §6).
+  /// The kubelet's configuration: K1–K16 (HARDENING.md §6). The serving certificate is Bulwark's
+  /// (renewed by `apply` before it expires, see docs/hardening.md), the client certificate rotates
+  /// through kubeadm's auto-approved node CSRs.
   public func kubeletConfiguration() -> String {
     """
     apiVersion: kubelet.config.k8s.io/v1beta1
@@ -163,10 +171,10 @@ public struct KubeadmConfig: Sendable {
     streamingConnectionIdleTimeout: 5m
     makeIPTablesUtilChains: true
     eventRecordQPS: 1
-    serverTLSBootstrap: true
+    serverTLSBootstrap: false
+    tlsCertFile: \(ComponentFlags.kubeletServingCertificate)
+    tlsPrivateKeyFile: \(ComponentFlags.kubeletServingKey)
     rotateCertificates: true
-    featureGates:
-      RotateKubeletServerCertificate: true
     tlsMinVersion: VersionTLS12
     tlsCipherSuites:
     \(ComponentFlags.cipherSuites.map { "  - \($0)\n" }.joined())podPidsLimit: 4096

@@ -1,3 +1,4 @@
+import Foundation
 import Inventory
 import Planning
 
@@ -23,13 +24,16 @@ extension KubernetesKinds {
       upload("etcd-client-key", i.etcdClientKey, "\(pki)/apiserver-etcd-client.key", secret: true, "its key"),
       StepDraft("audit-policy", "\(ComponentFlags.auditPolicy) (0600)", action: .create,
         .file(path: ComponentFlags.auditPolicy, content: Policies.auditPolicy, mode: 0o600, owner: "root", group: "root")),
+      StepDraft("authentication-config", "\(ComponentFlags.authenticationConfig): anonymous requests reach the health endpoints and cluster-info only (0600)",
+        action: .create, .file(path: ComponentFlags.authenticationConfig, content: Policies.authenticationConfiguration(), mode: 0o600,
+          owner: "root", group: "root")),
       StepDraft("admission-config", "\(ComponentFlags.admissionConfig): PodSecurity and EventRateLimit (0600)", action: .create,
         .file(path: ComponentFlags.admissionConfig, content: Policies.admissionConfiguration(), mode: 0o600, owner: "root", group: "root")),
       upload("encryption-config", i.files["encryption-config"], ComponentFlags.encryptionConfig, secret: true,
         "secretbox, the same key on every control plane"),
       upload("kubeadm-config", i.files["kubeadm/\(c.host.name).yaml"], KubernetesPaths.kubeadmConfig, secret: true,
         first ? "InitConfiguration, ClusterConfiguration, KubeletConfiguration" : "JoinConfiguration (control plane)"),
-    ]
+    ] + kubeletServing(c, i)
     if first {
       drafts += [
         upload("ca-crt", i.files["ca.crt"], "\(pki)/ca.crt", secret: false, "Bulwark's Kubernetes CA"),
@@ -47,9 +51,9 @@ extension KubernetesKinds {
       drafts.append(StepDraft("init", "kubeadm init on \(c.host.name): external etcd, controlPlaneEndpoint \(c.inventory.apiEndpointAddress), certificates uploaded",
         action: .run, .command(argv: [KubernetesPaths.kubeadm, "init", "--config", KubernetesPaths.kubeadmConfig, "--upload-certs"],
           unless: ["test", "-f", KubernetesPaths.adminConf])))
+      drafts.append(kubeletOnServingCertificate())
       // Joins later than the token's or the uploaded certificates' two hours need them again.
-      drafts.append(StepDraft("token", "the bootstrap token is valid (made again for 2h when it expired)", action: .run,
-        .command(argv: sh(KubernetesScripts.createBootstrapToken()), unless: sh(KubernetesScripts.bootstrapTokenListed()))))
+      drafts.append(bootstrapTokenValid())
       if c.hostsInOrder.count > 1 {
         drafts.append(StepDraft("upload-certs", "control-plane certificates uploaded for the joins (encrypted with the certificate key)",
           action: .run, .command(
@@ -61,7 +65,63 @@ extension KubernetesKinds {
     drafts.append(StepDraft("join", "kubeadm join \(c.host.name) as control plane \(c.position + 1) of \(c.hostsInOrder.count) (certificates from the upload)",
       action: .run, .command(argv: [KubernetesPaths.kubeadm, "join", "--config", KubernetesPaths.kubeadmConfig],
         unless: ["test", "-f", KubernetesPaths.kubeletConf])))
-    return drafts
+    drafts.append(kubeletOnServingCertificate())
+    return drafts + siteEndpoint(c)
+  }
+
+  /// After the join, a node whose site has its own API endpoint: kubeadm's discovery wrote the
+  /// cluster-info server (the main endpoint) into the kubelet's kubeconfig, so it is pointed at the
+  /// site's endpoint, which the apiserver certificate names (KubeadmConfig.certSANs).
+  static func siteEndpoint(_ c: ExpansionContext) -> [StepDraft] {
+    let site = c.inventory.apiEndpointAddress(for: c.host)
+    guard site != c.inventory.apiEndpointAddress else { return [] }
+    let server = "https://\(site)"
+    return [
+      StepDraft("site-endpoint", "the kubelet on \(c.host.name) talks to its site's API endpoint \(server), not \(c.inventory.apiEndpointAddress)",
+        action: .run, .command(argv: sh(KubernetesScripts.pointKubeletAt(server: server)),
+          unless: sh(KubernetesScripts.kubeletPointsAt(server: server)))),
+    ]
+  }
+
+  /// The bootstrap token the joins use, valid again for two hours when it expired: a join that
+  /// comes later than two hours after `kubeadm init` (a scale) would otherwise fail discovery.
+  static func bootstrapTokenValid() -> StepDraft {
+    StepDraft("token", "the bootstrap token is valid (made again for 2h when it expired)", action: .run,
+      .command(argv: sh(KubernetesScripts.createBootstrapToken()), unless: sh(KubernetesScripts.bootstrapTokenListed())))
+  }
+
+  /// The first control plane's token file and token, before joins that come after the bootstrap.
+  static func bootstrapToken(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
+    guard c.position == 0 else { return [] }
+    let token = i.files["token"]
+    return [
+      StepDraft("bulwark-dir", "directory \(KubernetesPaths.bulwark) (0700)", action: .create,
+        .directory(path: KubernetesPaths.bulwark, mode: 0o700, owner: "root", group: "root")),
+      StepDraft("token-file", "\(KubernetesPaths.token): the bootstrap token (sha256 \(token.shortDigest))", action: .create,
+        .upload(source: token.path, path: KubernetesPaths.token, sha256: token.sha256, mode: 0o600, owner: "root", group: "root")),
+      bootstrapTokenValid(),
+    ]
+  }
+
+  /// The node's kubelet serving certificate and key, from Bulwark's Kubernetes CA, in place before
+  /// kubeadm starts the kubelet (KubeletConfiguration's tlsCertFile and tlsPrivateKeyFile).
+  static func kubeletServing(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
+    let crt = i.files[KubernetesState.kubeletServingFile(c.host.name, key: false)]
+    let key = i.files[KubernetesState.kubeletServingFile(c.host.name, key: true)]
+    let dir = (ComponentFlags.kubeletServingCertificate as NSString).deletingLastPathComponent
+    return [
+      StepDraft("kubelet-pki-dir", "directory \(dir)", action: .create, .directory(path: dir, mode: 0o755, owner: "root", group: "root")),
+      StepDraft("kubelet-serving-crt", "\(ComponentFlags.kubeletServingCertificate): serving certificate for \(c.host.name), \(c.host.address) (sha256 \(crt.shortDigest))",
+        action: .create, .upload(source: crt.path, path: ComponentFlags.kubeletServingCertificate, sha256: crt.sha256, mode: 0o644,
+          owner: "root", group: "root")),
+      StepDraft("kubelet-serving-key", "\(ComponentFlags.kubeletServingKey): its key (sha256 \(key.shortDigest))", action: .create,
+        .upload(source: key.path, path: ComponentFlags.kubeletServingKey, sha256: key.sha256, mode: 0o600, owner: "root", group: "root")),
+    ]
+  }
+
+  /// After the join: the kubelet restarted when its serving certificate was renewed since it started.
+  static func kubeletOnServingCertificate() -> StepDraft {
+    ServiceReload.draft("kubelet", files: [ComponentFlags.kubeletServingCertificate, ComponentFlags.kubeletServingKey])
   }
 
   static func join(_ c: ExpansionContext, _ i: KubernetesInputs, what: String) -> [StepDraft] {
@@ -69,13 +129,15 @@ extension KubernetesKinds {
     return [
       StepDraft("bulwark-dir", "directory \(KubernetesPaths.bulwark) (0700)", action: .create,
         .directory(path: KubernetesPaths.bulwark, mode: 0o700, owner: "root", group: "root")),
+    ] + kubeletServing(c, i) + [
       StepDraft("kubeadm-config", "\(KubernetesPaths.kubeadmConfig): JoinConfiguration via \(c.inventory.apiEndpointAddress(for: c.host)) (sha256 \(config.shortDigest))",
         action: .create, .upload(source: config.path, path: KubernetesPaths.kubeadmConfig, sha256: config.sha256, mode: 0o600,
           owner: "root", group: "root")),
       StepDraft("join", "kubeadm join \(c.host.name) \(what)", action: .run,
         .command(argv: [KubernetesPaths.kubeadm, "join", "--config", KubernetesPaths.kubeadmConfig],
           unless: ["test", "-f", KubernetesPaths.kubeletConf])),
-    ]
+      kubeletOnServingCertificate(),
+    ] + siteEndpoint(c)
   }
 
   /// After each control plane: its own apiserver is ready, and so is the endpoint its site uses

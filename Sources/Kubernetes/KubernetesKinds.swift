@@ -18,10 +18,12 @@ public enum KubernetesKinds {
       KubernetesKind("api-endpoint") { c in apiEndpoint(c, i) },
       KubernetesKind("kubeadm.control-plane") { c in controlPlane(c, i) },
       KubernetesKind("kubernetes.apiserver-gate") { c in apiserverGate(c) },
+      KubernetesKind("kubeadm.bootstrap-token") { c in bootstrapToken(c, i) },
       KubernetesKind("kubeadm.join-worker") { c in
         c.host.has(.controlPlane) ? [] : join(c, i, what: "as a worker")
       },
       KubernetesKind("kubernetes.cluster-addons") { c in c.position == 0 ? addons(c, i) : [] },
+      KubernetesKind("kubernetes.site-proxies") { c in siteProxies(c) },
       KubernetesKind("kubernetes.remove-nodes") { c in c.position == 0 ? removeNodes(c, i) : [] },
       KubernetesKind("kubeadm.upgrade-control-plane") { c in upgradeControlPlane(c, i) },
       KubernetesKind("kubelet.upgrade") { c in c.host.has(.controlPlane) ? [] : upgradeWorker(c, i) },

@@ -70,6 +70,32 @@ public enum KubernetesScripts {
       + " | grep -qF \"$(cat \(q(KubernetesPaths.token)))\""
   }
 
+  /// Points every `server:` of the kubelet's kubeconfig at `server` (the URL of its site's API
+  /// endpoint), keeping the file 0600, and restarts the kubelet; non-zero at the first failure.
+  public static func pointKubeletAt(server: String, kubeconfig: String = KubernetesPaths.kubeletConf) -> String {
+    let file = q(kubeconfig), next = q(kubeconfig + ".bulwark")
+    return "umask 077 && awk -v s=\(q(server)) '$1 == \"server:\" { sub(/server:.*/, \"server: \" s) } { print }' \(file) > \(next)"
+      + " && mv \(next) \(file) && systemctl restart kubelet"
+  }
+
+  /// Exits 0 when the kubelet's kubeconfig names `server` and no other API server.
+  public static func kubeletPointsAt(server: String, kubeconfig: String = KubernetesPaths.kubeletConf) -> String {
+    "[ \"$(awk '$1 == \"server:\" { print $2 }' \(q(kubeconfig)) | sort -u)\" = \(q(server)) ]"
+  }
+
+  /// Applies `patch` (a JSON merge patch) to kubeadm's kube-proxy DaemonSet; kubectl's exit code.
+  public static func patchKubeProxy(_ patch: String, kubectl: [String] = adminKubectl) -> String {
+    "\(line(kubectl)) -n kube-system patch daemonset kube-proxy --type=merge -p \(q(patch)) >/dev/null"
+  }
+
+  /// Exits 0 when kubeadm's kube-proxy DaemonSet is kept off the nodes labelled with `sites`
+  /// (exactly those, in order).
+  public static func kubeProxyExcludes(sites: [String], kubectl: [String] = adminKubectl) -> String {
+    let path = "{.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+      + ".nodeSelectorTerms[0].matchExpressions[?(@.key==\"\(SiteProxies.siteLabel)\")].values[*]}"
+    return "[ \"$(\(line(kubectl)) -n kube-system get daemonset kube-proxy \(q("-o=jsonpath=" + path)))\" = \(q(sites.joined(separator: " "))) ]"
+  }
+
   /// Exits 0 while the uploaded control-plane certificates (secret kubeadm-certs) exist.
   public static func certificatesUploaded(kubectl: [String] = adminKubectl) -> String {
     "\(line(kubectl)) -n kube-system get secret kubeadm-certs >/dev/null 2>&1"

@@ -22,7 +22,7 @@ public struct KubernetesState: Sendable {
   public static let caAuthority = "kubernetes"
 
   /// Files the steps upload, by name: `token`, `certificate-key`, `encryption-config`,
-  /// `kubeadm/HOST`, `keepalived/HOST`, `ca.crt`, `ca.key`. A nil sha256 means the file does not
+  /// `kubeadm/HOST`, `keepalived/HOST`, `ca.crt`, `ca.key`, `kubelet-serving/HOST.crt|key`. A nil sha256 means the file does not
   /// exist yet (planning without `write`).
   public struct Files: Sendable {
     public var artifacts: [String: LocalArtifact]
@@ -41,9 +41,15 @@ public struct KubernetesState: Sendable {
   /// it only reports what exists.
   public func prepare(_ inv: Inventory, write: Bool) throws -> Files {
     let pki = PKIStore(root: pkiRoot)
-    let ca = try pki.reconcile(authority: Self.caAuthority, commonName: "kubernetes", specs: [], write: write)
+    let ca = try pki.reconcile(authority: Self.caAuthority, commonName: "kubernetes", specs: Self.kubeletServingSpecs(inv), write: write)
     var created = ca.created
     var out: [String: LocalArtifact] = [:]
+    for leaf in ca.leaves {
+      let host = String(leaf.spec.name.dropFirst(Self.kubeletServingPrefix.count))
+      out[Self.kubeletServingFile(host, key: false)] = LocalArtifact(path: leaf.certificatePath, sha256: leaf.certificateSHA256)
+      out[Self.kubeletServingFile(host, key: true)] = LocalArtifact(path: leaf.keyPath, sha256: leaf.keySHA256)
+      if case .issue = leaf.state { created = true }
+    }
     let caKey = (ca.certificatePath as NSString).deletingLastPathComponent + "/ca.key"
     out["ca.crt"] = LocalArtifact(path: ca.certificatePath, sha256: ca.certificateSHA256)
     out["ca.key"] = LocalArtifact(path: caKey, sha256: ca.certificateSHA256 == nil ? nil : try LocalDigest.sha256(ofFile: caKey))
@@ -105,6 +111,28 @@ public struct KubernetesState: Sendable {
       }
     }
     return Files(artifacts: out, created: created)
+  }
+
+  static let kubeletServingPrefix = "kubelets/"
+
+  /// The name under `Files` of a node's kubelet serving certificate (or its key).
+  public static func kubeletServingFile(_ host: String, key: Bool) -> String {
+    "kubelet-serving/\(host).\(key ? "key" : "crt")"
+  }
+
+  /// One serving certificate per node, as the kubelet's own serving CSR would ask
+  /// (`system:node:NAME` in `system:nodes`, the node's name and address), issued by Bulwark's
+  /// Kubernetes CA: only the inventory's names and addresses are ever signed.
+  public static func kubeletServingSpecs(_ inv: Inventory) -> [CertificateSpec] {
+    inv.hosts.filter { $0.has(.controlPlane) || $0.has(.worker) }.map { host in
+      var dns = [host.name], ips: [String] = []
+      switch host.address {
+      case .ip(let ip): ips.append(ip.description)
+      case .dns(let name): if name != host.name { dns.append(name) }
+      }
+      return CertificateSpec(name: kubeletServingPrefix + host.name, commonName: "system:node:\(host.name)",
+        organization: "system:nodes", dnsNames: dns, ipAddresses: ips, usages: [.server])
+    }
   }
 
   func store(_ text: String, at path: String) throws {

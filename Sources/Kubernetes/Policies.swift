@@ -1,7 +1,31 @@
 /// The policy files the apiserver reads (HARDENING.md §7): the audit policy (P8, P9), encryption at
 /// rest (P11), the admission configuration with PodSecurity defaults (P1) and EventRateLimit (A9),
-/// and default-deny NetworkPolicies with DNS allowed (P3). Each is written 0600 root:root (F18).
+/// the authentication configuration that limits anonymous requests (A1), and default-deny
+/// NetworkPolicies with DNS allowed (P3). Each is written 0600 root:root (F18).
 public enum Policies {
+  /// The only paths an anonymous request may reach (A1, CIS 1.2.1). The health endpoints are what
+  /// load balancers and the apiserver's own liveness probes ask; the cluster-info ConfigMap is what
+  /// `kubeadm join` reads before it has credentials (bootstrap-token discovery: public by design,
+  /// signed with the token, and the one object kubeadm's RBAC lets `system:anonymous` get).
+  public static let anonymousPaths = [
+    "/livez", "/readyz", "/healthz", "/api/v1/namespaces/kube-public/configmaps/cluster-info",
+  ]
+
+  /// kube-apiserver's AuthenticationConfiguration (`--authentication-config`), v1 since 1.34
+  /// (structured authentication, KEP-3331; anonymous endpoints, KEP-4633, stable in 1.34). It
+  /// must not be combined with `--anonymous-auth` (pkg/kubeapiserver/options/authentication.go
+  /// refuses both), so the flag is not rendered.
+  public static func authenticationConfiguration(paths: [String] = anonymousPaths) -> String {
+    """
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: AuthenticationConfiguration
+    anonymous:
+      enabled: true
+      conditions:
+    \(paths.map { "    - path: \($0)\n" }.joined())
+    """
+  }
+
   public static let auditPolicy = """
     apiVersion: audit.k8s.io/v1
     kind: Policy

@@ -110,7 +110,10 @@ import Yams
     #expect((authn?["x509"] as? [String: Any])?["clientCAFile"] != nil, "K3")
     #expect(kubelet["readOnlyPort"] as? Int == 0, "K4")
     #expect(kubelet["streamingConnectionIdleTimeout"] as? String != "0", "K5")
-    #expect(kubelet["serverTLSBootstrap"] as? Bool == true && kubelet["rotateCertificates"] as? Bool == true, "K9 K10")
+    // K9: the serving certificate comes from Bulwark's CA (no CSR waits for an approver), K10: the
+    // client certificate rotates.
+    #expect(kubelet["serverTLSBootstrap"] as? Bool == false && kubelet["tlsCertFile"] as? String == ComponentFlags.kubeletServingCertificate
+      && kubelet["tlsPrivateKeyFile"] as? String == ComponentFlags.kubeletServingKey && kubelet["rotateCertificates"] as? Bool == true, "K9 K10")
     #expect(kubelet["seccompDefault"] as? Bool == true && kubelet["protectKernelDefaults"] as? Bool == true, "K14 K15")
     #expect((kubelet["tlsCipherSuites"] as? [String]).map { Set($0).isSubset(of: ComponentFlags.cipherSuites) } == true, "K12")
   }

@@ -26,6 +26,10 @@ import Testing
     ("create-bootstrap-token", KubernetesScripts.createBootstrapToken()),
     ("bootstrap-token-listed", KubernetesScripts.bootstrapTokenListed()),
     ("certificates-uploaded", KubernetesScripts.certificatesUploaded()),
+    ("patch-kube-proxy", KubernetesScripts.patchKubeProxy(SiteProxies.mainProxyPatch(sites: ["aws-1"]))),
+    ("kube-proxy-excludes", KubernetesScripts.kubeProxyExcludes(sites: ["aws-1"])),
+    ("point-kubelet-at", KubernetesScripts.pointKubeletAt(server: "https://k8s-api.aws.example.com:6443")),
+    ("kubelet-points-at", KubernetesScripts.kubeletPointsAt(server: "https://k8s-api.aws.example.com:6443")),
     ("apiserver-ready", KubernetesScripts.apiserverReady(server: "https://10.10.1.11:6443")),
     ("apiserver-ready-ipv6", KubernetesScripts.apiserverReady(server: "https://[fd00::11]:6443")),
     ("apply-manifest", KubernetesScripts.applyManifest(path: manifest)),
@@ -59,6 +63,40 @@ import Testing
     defer { dir.remove() }
     let r = try await dir.run(["-n", "-c", script])
     #expect(r.status == 0, "sh -n rejects \(name): \(r.err)")
+  }
+
+  /// The site-endpoint rewrite on a kubeconfig as kubeadm writes it: only the server changes, the
+  /// file stays 0600, the check holds after and not before, and the kubelet is restarted.
+  @Test func theKubeletIsPointedAtItsSiteEndpoint() async throws {
+    let dir = try ScratchDirectory()
+    defer { dir.remove() }
+    let conf = dir.path + "/kubelet.conf", site = "https://k8s-api.aws.example.com:6443"
+    let original = """
+      apiVersion: v1
+      clusters:
+      - cluster:
+          certificate-authority-data: QUJD
+          server: https://10.10.0.100:6443
+        name: default-cluster
+      users:
+      - name: default-auth
+        user:
+          client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
+
+      """
+    try original.write(toFile: conf, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: conf)
+    try "#!/bin/sh\necho \"$@\" >> '\(dir.path)/systemctl.log'\n".write(toFile: dir.path + "/systemctl", atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path + "/systemctl")
+    let path = "PATH='\(dir.path)':\"$PATH\"; "
+    #expect(try await dir.run(["-c", path + KubernetesScripts.kubeletPointsAt(server: site, kubeconfig: conf)]).status != 0)
+    let r = try await dir.run(["-c", path + KubernetesScripts.pointKubeletAt(server: site, kubeconfig: conf)])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(try await dir.run(["-c", path + KubernetesScripts.kubeletPointsAt(server: site, kubeconfig: conf)]).status == 0)
+    let rewritten = try String(contentsOfFile: conf, encoding: .utf8)
+    #expect(rewritten == original.replacingOccurrences(of: "https://10.10.0.100:6443", with: site))
+    #expect((try FileManager.default.attributesOfItem(atPath: conf)[.posixPermissions] as? Int) == 0o600)
+    #expect((try? String(contentsOfFile: dir.path + "/systemctl.log", encoding: .utf8)) == "restart kubelet\n")
   }
 
   @Test func theNamesAreUnique() {

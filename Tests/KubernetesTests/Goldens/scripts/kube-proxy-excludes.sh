@@ -1,0 +1,1 @@
+[ "$(/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf -n kube-system get daemonset kube-proxy '-o=jsonpath={.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[?(@.key=="bulwark.dev/site")].values[*]}')" = aws-1 ]

@@ -1,0 +1,1 @@
+/usr/local/bin/kubectl --kubeconfig=/etc/kubernetes/admin.conf -n kube-system patch daemonset kube-proxy --type=merge -p '{"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"bulwark.dev/site","operator":"NotIn","values":["aws-1"]}]}]}}}}}}}' >/dev/null

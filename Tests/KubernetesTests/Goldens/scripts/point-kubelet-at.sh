@@ -1,0 +1,1 @@
+umask 077 && awk -v s=https://k8s-api.aws.example.com:6443 '$1 == "server:" { sub(/server:.*/, "server: " s) } { print }' /etc/kubernetes/kubelet.conf > /etc/kubernetes/kubelet.conf.bulwark && mv /etc/kubernetes/kubelet.conf.bulwark /etc/kubernetes/kubelet.conf && systemctl restart kubelet
