@@ -31,8 +31,7 @@ struct ApplyCommand: AsyncParsableCommand {
   @Option(help: "Hosts worked on at once (default: the inventory's ssh.concurrency).")
   var concurrency: Int?
 
-  @Option(help: "A playbook name from the playbooks directory, or a path to a playbook file.")
-  var playbook = "bootstrap"
+  @OptionGroup var playbooks: PlaybookOptions<BootstrapPlaybook>
 
   @OptionGroup var runOptions: RunOptions
 
@@ -44,8 +43,10 @@ struct ApplyCommand: AsyncParsableCommand {
     InventoryOptions.bootstrapLogging(verbose: verbose)
     let access = ClusterAccess(inventoryPath: path, stateDirectoryOverride: stateDir, concurrency: concurrency,
       beforeConnect: askForPassphraseIfNeeded)
-    let name = saved.map { ($0.playbook as NSString).lastPathComponent } ?? playbook
-    try await runOptions.execute(name, access, verbose: verbose, versionRule: .sameVersion, saved: saved)
+    // A saved plan names its playbook's file; older ones only its name, looked for as usual.
+    let name = saved.map { $0.playbookFile ?? $0.playbook } ?? playbooks.playbook
+    let book = try playbooks.load(name, inventoryPath: path)
+    try await runOptions.execute(book, access, verbose: verbose, versionRule: .sameVersion, saved: saved)
   }
 }
 
@@ -80,21 +81,20 @@ struct UpgradeCommand: AsyncParsableCommand {
 
   @OptionGroup var options: ConnectionOptions
 
-  @Option(help: "The upgrade playbook.")
-  var playbook = "upgrade"
+  @OptionGroup var playbooks: PlaybookOptions<UpgradePlaybook>
 
   @OptionGroup var runOptions: RunOptions
 
   func run() async throws {
-    try await runOptions.execute(playbook, options.access(), verbose: options.inventory.verbose, versionRule: .upgrade)
+    let access = options.access()
+    try await runOptions.execute(playbooks.load(inventoryPath: access.inventoryPath), access, verbose: options.inventory.verbose,
+      versionRule: .upgrade)
   }
 }
 
-/// What apply and upgrade share besides the connection: where playbooks are, and the question.
+/// What apply and upgrade share besides the connection and the playbook: the question, and how much
+/// is printed.
 struct RunOptions: ParsableArguments {
-  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
-  var playbooksDir: String?
-
   @Flag(help: "Do not ask for confirmation.")
   var yes = false
 
@@ -102,9 +102,8 @@ struct RunOptions: ParsableArguments {
   var quiet = false
 
   func execute(
-    _ playbook: String, _ access: ClusterAccess, verbose: Bool, versionRule: ClusterRun.VersionRule, saved: Plan? = nil
+    _ book: Playbook, _ access: ClusterAccess, verbose: Bool, versionRule: ClusterRun.VersionRule, saved: Plan? = nil
   ) async throws {
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: access.inventoryPath)
     let run = ClusterRun(access: access, playbook: book, versionRule: versionRule, saved: saved, echo: verbose ? Echo.line : nil)
     try await ClusterRunView.execute(run, yes: yes, quiet: quiet)
   }

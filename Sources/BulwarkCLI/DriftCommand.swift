@@ -22,11 +22,7 @@ struct DriftCommand: AsyncParsableCommand {
 
   @OptionGroup var options: FleetOptions
 
-  @Option(help: "The playbook whose plan is the desired state.")
-  var playbook = "bootstrap"
-
-  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
-  var playbooksDir: String?
+  @OptionGroup var playbooks: PlaybookOptions<BootstrapPlaybook>
 
   @Option(name: [.short, .customLong("output")], help: "text, json or junit.")
   var output: Format = .text
@@ -34,7 +30,7 @@ struct DriftCommand: AsyncParsableCommand {
   func run() async throws {
     let (inv, hosts, fleet) = try options.fleet()
     let access = options.connection.access()
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: access.inventoryPath)
+    let book = try playbooks.load(inventoryPath: access.inventoryPath)
     let auditor = Auditor(waivers: inv.hardening.waivers, today: UTCDate.day())
     let drift = try await ClusterChecks.drift(inv, hosts: hosts, fleet: fleet, access: access, playbook: book, auditor: auditor,
       notices: Console.notices)

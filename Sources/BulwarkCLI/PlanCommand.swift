@@ -21,11 +21,7 @@ struct PlanCommand: AsyncParsableCommand {
 
   @OptionGroup var options: InventoryOptions
 
-  @Option(help: "A playbook name from the playbooks directory, or a path to a playbook file.")
-  var playbook = "bootstrap"
-
-  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
-  var playbooksDir: String?
+  @OptionGroup var playbooks: PlaybookOptions<BootstrapPlaybook>
 
   @Option(name: [.short, .customLong("output")], help: "text, json or dot.")
   var output: OutputFormat = .text
@@ -52,7 +48,7 @@ struct PlanCommand: AsyncParsableCommand {
     let (inv, diagnostics) = try options.load()
     lap("loading and validating the inventory")
     for d in diagnostics { Console.err(d.rendered + "\n") }
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: options.inventory)
+    let book = try playbooks.load(inventoryPath: options.inventory)
     let plan: Plan
     let state = options.stateDirectory(cluster: inv.name)
     if offline {

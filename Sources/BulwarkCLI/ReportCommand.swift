@@ -23,11 +23,7 @@ struct ReportCommand: AsyncParsableCommand {
   @Option(help: "Where to write the page.")
   var html: String
 
-  @Option(help: "The playbook whose plan is the desired state for drift.")
-  var playbook = "bootstrap"
-
-  @Option(help: "Where playbooks live (default: ./playbooks, then next to the inventory).")
-  var playbooksDir: String?
+  @OptionGroup var playbooks: PlaybookOptions<BootstrapPlaybook>
 
   func run() async throws {
     let (inv, hosts, fleet) = try options.fleet()
@@ -40,7 +36,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
     let auditor = Auditor(waivers: inv.hardening.waivers, today: UTCDate.day())
     let audits = await ClusterChecks.audit(inv, hosts: hosts, fleet: fleet, auditor: auditor)
-    let book = try PlaybookChoice.load(playbook, directory: playbooksDir, inventoryPath: access.inventoryPath)
+    let book = try playbooks.load(inventoryPath: access.inventoryPath)
     let drift = try await ClusterChecks.drift(inv, hosts: hosts, fleet: fleet, access: access, playbook: book, auditor: auditor,
       notices: Console.notices)
     var lastRun: HTMLReport.LastRun?

@@ -45,8 +45,13 @@ public enum LivePlan {
     }
     var plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: inventoryPath, state: state, playbook: playbook,
       writePKI: writePKI, etcdFacts: facts.etcd, kubernetesFacts: facts.kubernetes, restoreFrom: restoreFrom), notices: notices)
+    // Every path on this machine absolute, so a saved plan applies from any directory.
+    let here = FileManager.default.currentDirectoryPath
+    plan = plan.withAbsolutePaths(from: here)
     plan.observe(await PlanObserver.observe(plan, fleet: fleet))
-    plan.inventory = URL(fileURLWithPath: inventoryPath).standardizedFileURL.path
+    plan.inventory = StepOperation.absolute(inventoryPath, from: here)
+    // A built-in playbook has no file.
+    plan.playbookFile = FileManager.default.fileExists(atPath: playbook.file) ? StepOperation.absolute(playbook.file, from: here) : nil
     plan.factsFingerprint = plan.observationDigest(facts: facts.fingerprint)
     // The report shows the last plan made for the cluster.
     if let json = try? plan.renderedJSON() {

@@ -62,8 +62,11 @@ public struct Plan: Sendable, Codable {
   public var playbook: String
   /// A digest of the facts the plan was made from; nil when planned without facts.
   public var factsFingerprint: String?
-  /// The inventory the plan was made from, for `apply PLAN.json`.
+  /// The inventory the plan was made from, for `apply PLAN.json` (an absolute path).
   public var inventory: String?
+  /// The playbook file the plan was made from, for `apply PLAN.json` (an absolute path); nil for a
+  /// built-in playbook and for plans saved before it was recorded.
+  public var playbookFile: String?
   public var phases: [PlannedPhase]
   public var steps: [PlannedStep]
 

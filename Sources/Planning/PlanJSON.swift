@@ -27,6 +27,7 @@ final class PlanJSONWriter {
         }
       }
       w.member("playbook") { w.string(plan.playbook) }
+      if let f = plan.playbookFile { w.member("playbookFile") { w.string(f) } }
       w.member("steps") { w.array(plan.steps) { step in w.step(step) } }
     }
     w.out.append(UInt8(ascii: "\n"))
