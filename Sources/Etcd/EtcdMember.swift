@@ -14,11 +14,12 @@ public struct EtcdMember: Sendable, Equatable {
 
   public init(id: String, name: String, peerURL: String, started: Bool) throws(EtcdMemberError) {
     guard HostValue.isHexID(id) else { throw EtcdMemberError(.invalidID, "an etcd member has an id that is not hexadecimal") }
-    guard name.isEmpty || HostValue.isName(name) else {
-      throw EtcdMemberError(.invalidName, "etcd member \(id) has a name that is not a DNS-1123 name")
-    }
     guard Self.isPeerURL(peerURL) else {
       throw EtcdMemberError(.invalidPeerURL, "etcd member \(id) has a peer URL that is not an http(s) URL")
+    }
+    // The peer URL passed its check, so it may name the member (and so its host) on a terminal.
+    guard name.isEmpty || HostValue.isName(name) else {
+      throw EtcdMemberError(.invalidName, "etcd member \(id) at \(peerURL) has a name that is not a DNS-1123 name")
     }
     self.id = id
     self.name = name

@@ -11,9 +11,14 @@ public enum EtcdScripts {
 
   // MARK: service state
 
-  /// Whether etcd.service is active or activating: exit 0 if so, 1 if not. Prints nothing.
+  /// Whether etcd.service is active or activating: exit 0 if so; otherwise prints `etcd.service is
+  /// STATE (SUBSTATE), not running yet` and exits 1.
   static func running() -> ShellScript {
-    "case $(systemctl show -p ActiveState --value \(unit)) in active|activating) exit 0 ;; *) exit 1 ;; esac"
+    """
+    state=$(systemctl show -p ActiveState --value \(unit)); sub=$(systemctl show -p SubState --value \(unit))
+    case "$state" in active|activating) exit 0 ;; esac
+    printf '%s is %s (%s), not running yet\\n' \(unit) "${state:-unknown}" "${sub:-unknown}"; exit 1
+    """
   }
 
   /// Starts etcd without waiting (a new cluster's member is ready only at quorum), then checks for
@@ -31,30 +36,40 @@ public enum EtcdScripts {
     """
   }
 
-  /// Sets `pid` to etcd.service's main PID, or exits 1 when it has none (0) or it is not a number.
+  /// Sets `pid` to etcd.service's main PID; when it has none (0) or it is not a number, prints
+  /// `etcd.service is not running (no main process)` and exits 1.
   static func mainPID() -> ShellScript {
     """
     pid=$(systemctl show -p MainPID --value \(unit))
-    case "$pid" in ""|0|*[!0-9]*) exit 1 ;; esac
+    case "$pid" in ""|0|*[!0-9]*) printf '%s is not running (no main process)\\n' \(unit); exit 1 ;; esac
     """
   }
 
-  /// Whether the running etcd is the binary at `etcd`: exit 0 if so, 1 if not (or not running).
-  /// Prints nothing.
+  /// Whether the running etcd is the binary at `etcd`: exit 0 if so; if not, prints `etcd runs
+  /// PATH, wants ETCD` and exits 1 (not running: as `mainPID`).
   static func runsBinary(_ etcd: String) -> ShellScript {
     """
     \(mainPID())
-    readlink "/proc/$pid/exe" | grep -qx \(etcd)
+    exe=$(readlink "/proc/$pid/exe")
+    [ "$exe" = \(etcd) ] && exit 0
+    printf 'etcd runs %s, wants %s\\n' "${exe:-an unknown binary}" \(etcd); exit 1
     """
   }
 
   /// Whether the running etcd's command line is exactly `expected` (its words joined by spaces,
-  /// with a trailing space, as `/proc/PID/cmdline` reads with NULs made spaces): exit 0 if so, 1 if
-  /// not (or not running). Prints nothing.
+  /// with a trailing space, as `/proc/PID/cmdline` reads with NULs made spaces): exit 0 if so; if
+  /// not, prints `etcd runs with WORDS its unit does not set, and without WORDS` (either list may be
+  /// `nothing`) and exits 1 (not running: as `mainPID`). The running words are only compared and
+  /// printed as data, with globbing off.
   static func runsFlags(_ expected: String) -> ShellScript {
     """
     \(mainPID())
-    [ "$(tr '\\0' ' ' < "/proc/$pid/cmdline")" = \(expected) ]
+    now=$(tr '\\0' ' ' < "/proc/$pid/cmdline"); want=\(expected)
+    [ "$now" = "$want" ] && exit 0
+    set -f; extra=""; missing=""
+    for w in $now; do case " $want" in *" $w "*) ;; *) extra="$extra $w" ;; esac; done
+    for w in $want; do case " $now" in *" $w "*) ;; *) missing="$missing $w" ;; esac; done
+    printf 'etcd runs with%s its unit does not set, and without%s\\n' "${extra:- nothing}" "${missing:- nothing}"; exit 1
     """
   }
 
@@ -171,9 +186,13 @@ public enum EtcdScripts {
     return script.text
   }
 
-  /// Whether no member has the id `id`: exit 0 if none has, 1 if one has. Prints nothing.
+  /// Whether no member has the id `id`: exit 0 if none has; if one has, prints `member ID is still
+  /// in the cluster` and exits 1.
   static func memberAbsent(id: String, ctl: [String]) -> ShellScript {
-    "! { \(command: ctl) member list -w simple | grep -q \("^\(id),"); }"
+    """
+    \(command: ctl) member list -w simple | grep -q \("^\(id),") || exit 0
+    printf 'member %s is still in the cluster\\n' \(id); exit 1
+    """
   }
 
   /// Prints `message` on stderr and exits 1: a plan step that stands for a refusal.
@@ -297,10 +316,14 @@ public enum EtcdScripts {
       """
   }
 
-  /// Whether the snapshot with `sha256` is the one last restored (`mark` holds it): exit 0 if so,
-  /// 1 if not. Prints nothing.
+  /// Whether the snapshot with `sha256` is the one last restored (`mark` holds it): exit 0 if so; if
+  /// not, prints `not restored from snapshot sha256 PREFIX… yet (MARK names another or none)` and
+  /// exits 1.
   static func restoredFrom(sha256: String, mark: String) -> ShellScript {
-    "grep -qx \(sha256) \(mark) 2>/dev/null"
+    """
+    grep -qx \(sha256) \(mark) 2>/dev/null && exit 0
+    printf 'not restored from snapshot sha256 %s yet (%s names another or none)\\n' \(String(sha256.prefix(12)) + "…") \(mark); exit 1
+    """
   }
 
   // MARK: facts

@@ -46,10 +46,15 @@ public enum HardeningScripts {
     """#
   }
 
-  /// H25's test: exit 0 when `/etc/ssh/moduli` holds no group under 2048 bits (or does not exist),
-  /// 1 when it holds one. No output.
+  /// H25's test: exit 0 when `/etc/ssh/moduli` holds no group under 2048 bits (or does not exist);
+  /// when it holds some, prints `/etc/ssh/moduli holds N groups under 2048 bits, wants none` and
+  /// exits 1.
   public static func moduliHasNoWeakGroup() -> String {
-    "! { awk \(q(weakGroup)) \(q(moduli)) | grep -q .; }"
+    """
+    n=$(awk \(q(weakGroup)) \(q(moduli)) 2>/dev/null | grep -c .)
+    [ "${n:-0}" -eq 0 ] && exit 0
+    printf '%s holds %s groups under 2048 bits, wants none\\n' \(q(moduli)) "$n"; exit 1
+    """
   }
 
   /// H25's fix: rewrites `/etc/ssh/moduli` without the groups under 2048 bits (comments kept), mode
@@ -88,15 +93,23 @@ public enum HardeningScripts {
   }
 
   /// The files test: exit 0 when every file that exists has no mode bit beyond its allowed mode and
-  /// the expected owner, 1 otherwise. No output.
+  /// the expected owner; otherwise exits 1 after one line per difference, `PATH mode 0644, wants
+  /// 0600 or stricter` or `PATH owner USER:GROUP, wants USER:GROUP`. A missing file is no difference.
   public static func filesHold(_ rules: [FileRule]) -> String {
-    rules.flatMap { r -> [String] in
+    let lines = rules.flatMap { r -> [String] in
       let p = q(r.path)
       var tests: [String] = []
-      if let mode = r.mode { tests.append("{ [ ! -e \(p) ] || [ $(( 0$(stat -c %a \(p)) & ~0\(octal(mode)) & 07777 )) -eq 0 ]; }") }
-      if let owner = r.owner { tests.append("{ [ ! -e \(p) ] || [ \"$(stat -c %U:%G \(p))\" = \(q(owner)) ]; }") }
+      if let mode = r.mode {
+        tests.append(
+          "if m=$(stat -c %a \(p) 2>/dev/null) && [ $(( 0$m & ~0\(octal(mode)) & 07777 )) -ne 0 ]; then printf '%s mode %04d, wants 0\(octal(mode)) or stricter\\n' \(p) \"$m\"; bad=1; fi")
+      }
+      if let owner = r.owner {
+        tests.append(
+          "if o=$(stat -c %U:%G \(p) 2>/dev/null) && [ \"$o\" != \(q(owner)) ]; then printf '%s owner %s, wants %s\\n' \(p) \"$o\" \(q(owner)); bad=1; fi")
+      }
       return tests
-    }.joined(separator: " && ")
+    }
+    return (["bad=0"] + lines + ["exit $bad"]).joined(separator: "\n")
   }
 
   /// Loads Bulwark's nftables file atomically and records the sha256 of the table the kernel then

@@ -6,10 +6,15 @@ import Support
 ///   size is counted once, so the walk stays linear however deep the nesting;
 /// - an alias to a collection used as a mapping key (Yams hashes such keys recursively);
 /// - duplicate keys in one mapping, reported at the second occurrence with the first's line;
+/// - nesting deeper than `maxDepth`, in Bulwark's words (libyaml's own limit, 1000 levels, which its
+///   scanner can reach first in flow collections, is reported in the same words, never in libyaml's,
+///   which name its API);
 /// - syntax errors, with libyaml's own position.
 struct EventPrepass {
   var file: String
   var nodeBudget: Int
+  /// Collections inside collections, at most: inventories and playbooks need about ten.
+  static let maxDepth = 256
 
   private struct Frame {
     var anchor: String?
@@ -69,6 +74,10 @@ struct EventPrepass {
     while true {
       guard yaml_parser_parse(&parser, &event) == 1 else {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if problem.hasPrefix("Maximum nesting level") {
+          diagnostics.append(tooDeep(at: location(parser.problem_mark), path: nil))
+          return diagnostics
+        }
         let context = parser.context.map { " " + String(cString: $0) } ?? ""
         diagnostics.append(.error(
           "yaml-syntax", "\(problem)\(context)", at: location(parser.problem_mark),
@@ -120,6 +129,11 @@ struct EventPrepass {
         }
       case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
         let isMapping = event.type == YAML_MAPPING_START_EVENT
+        if stack.count >= Self.maxDepth {
+          let path = childPath()
+          diagnostics.append(tooDeep(at: location(start), path: path.isEmpty ? nil : path))
+          return diagnostics
+        }
         let anchor = cString(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
         total += 1
         stack.append(Frame(anchor: anchor, isMapping: isMapping, keyPath: childPath()))
@@ -131,6 +145,11 @@ struct EventPrepass {
         break
       }
     }
+  }
+
+  private func tooDeep(at location: SourceLocation, path: String?) -> Diagnostic {
+    .error("yaml-too-deep", "lists and mappings are nested too deeply here (at most \(Self.maxDepth) levels); refused",
+      at: location, path: path, hint: "Bulwark's files need about ten levels; flatten the structure")
   }
 
   private func pathJoin(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "." + b }

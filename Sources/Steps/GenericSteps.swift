@@ -104,9 +104,32 @@ struct SysctlStep: ProbedStep {
     for p in values where p.value != settings[p.key] {
       if p.writable { diffs.append("\(p.key) \(p.value) -> \(settings[p.key]!)") } else { readOnly.append(p.key) }
     }
-    if persisted != fileContent { diffs.append("\(file) not persisted") }
+    if let difference = persistedDifference(persisted) { diffs.append(difference) }
     let note = readOnly.isEmpty ? "" : "; not settable on this host (shared kernel): \(readOnly.joined(separator: ", "))"
     return diffs.isEmpty ? .satisfied("kernel parameters set\(note)") : .needsChange(Change(.update, diffs.joined(separator: ", ") + note))
+  }
+
+  /// How `file` as the host has it differs from Bulwark's, in words; nil when it is exactly Bulwark's.
+  func persistedDifference(_ persisted: [UInt8]) -> String? {
+    guard persisted != fileContent else { return nil }
+    guard !persisted.isEmpty else { return "\(file) to be written" }
+    var found: [String: String] = [:]
+    for line in String(decoding: persisted, as: UTF8.self).split(separator: "\n") {
+      let text = line.trimmingCharacters(in: .whitespaces)
+      guard !text.hasPrefix("#"), !text.hasPrefix(";"), let eq = text.firstIndex(of: "=") else { continue }
+      found[text[..<eq].trimmingCharacters(in: .whitespaces)] = text[text.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+    }
+    var words: [String] = []
+    for key in settings.keys.sorted() {
+      switch found[key] {
+      case nil: words.append("\(key) missing")
+      case let value? where value != settings[key]: words.append("\(key) = \(CheckReport.shown(value)), wants \(settings[key]!)")
+      default: break
+      }
+    }
+    let others = found.keys.filter { settings[$0] == nil }.sorted()
+    if !others.isEmpty { words.append("also sets \(others.map(CheckReport.shown).joined(separator: ", "))") }
+    return "\(file): " + (words.isEmpty ? "other comments or layout than Bulwark's" : words.joined(separator: "; "))
   }
 
   func apply(on remote: any RemoteHost) async throws {
@@ -223,12 +246,14 @@ struct CommandStep: ProbedStep {
 
   var probe: String { ShellQuoting.commandLine(unless) }
 
+  /// A check script says what it found on stdout (`etcd.service is inactive (dead), not running
+  /// yet`); that is the detail. A short check that prints nothing is shown itself; a long one (named
+  /// by its step) only by its exit status.
   func evaluate(_ output: ProbeOutput) throws -> CheckResult {
-    // Long check scripts are named by their step, not printed.
-    let shown = probe.count <= 100 ? "`\(probe)`" : "its check"
-    return output.status == 0
-      ? .satisfied("\(shown) succeeded")
-      : .needsChange(Change(.run, "\(shown) exited \(output.status)"))
+    let found = CheckReport.found(output.stdout)
+    let shown = probe.count <= 100 ? "`\(probe)`" : nil
+    if output.status == 0 { return .satisfied(found ?? shown.map { "\($0) succeeded" } ?? "already done") }
+    return .needsChange(Change(.run, found ?? shown.map { "\($0) exited \(output.status)" } ?? "not done yet (exit \(output.status))"))
   }
 
   func apply(on remote: any RemoteHost) async throws {
@@ -352,4 +377,28 @@ struct BarrierStep: Step {
   let id: String, host: HostID, summary: String
   func check(on remote: any RemoteHost) async throws -> CheckResult { .satisfied("barrier") }
   func apply(on remote: any RemoteHost) async throws {}
+}
+
+/// What a check script printed about what it found, made fit for a terminal and a plan: every line
+/// it printed, joined with "; ", control characters dropped, at most 300 characters.
+enum CheckReport {
+  static func found(_ stdout: [UInt8]) -> String? {
+    let lines = String(decoding: stdout, as: UTF8.self).split(whereSeparator: \.isNewline)
+      .map { shown($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
+    guard !lines.isEmpty else { return nil }
+    let text = lines.joined(separator: "; ")
+    return text.count <= 300 ? text : String(text.prefix(299)) + "…"
+  }
+
+  /// `text` without control and format characters (a host's value must not steer the terminal).
+  static func shown(_ text: some StringProtocol) -> String {
+    var kept = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar.properties.generalCategory {
+      case .control, .format, .lineSeparator, .paragraphSeparator: continue
+      default: kept.append(scalar)
+      }
+    }
+    return String(kept)
+  }
 }

@@ -86,7 +86,7 @@ import Testing
     let drift = probe.compare([line(0, 0, "etcd.name=h1\n"), line(1, 0, members)].joined(separator: "\n"), auditor: auditor, firewallMarker: "")
     let membership = drift.findings.filter { $0.item.hasPrefix("etcd/members/") }
     #expect(membership.map(\.item) == ["etcd/members/refused-1"], "\(drift.findings.map(\.item))")
-    #expect(membership.first?.detail.contains("etcd member 91bc3c398fb3c146 has a name that is not a DNS-1123 name") == true)
+    #expect(membership.first?.detail.contains("etcd member 91bc3c398fb3c146 at https://10.0.0.2:2380 has a name that is not a DNS-1123 name") == true)
     #expect(membership.first?.detail.contains("[etcd-member-name-invalid]") == true)
     #expect(membership.first?.detail.contains("reboot") == false, "the refused value is never repeated")
   }

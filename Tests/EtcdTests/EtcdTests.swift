@@ -185,7 +185,7 @@ import PlanFixtures
     ])
     #expect(p.step("etcd-remove/lab1/remove-lab4")?.dependsOn.contains("etcd-remove/lab1/refuse-member-1") == true)
     let refusal = try #require(p.step("etcd-remove/lab1/refuse-member-1"))
-    #expect(refusal.summary.contains("etcd member 0000000000000009 has a name that is not a DNS-1123 name"), "\(refusal.summary)")
+    #expect(refusal.summary.contains("etcd member 0000000000000009 at https://10.123.0.19:2380 has a name that is not a DNS-1123 name"), "\(refusal.summary)")
     #expect(!refusal.summary.contains("touch"))
     guard case .command(let argv, let unless) = refusal.operation else { Issue.record("not a command"); return }
     #expect(unless == ["false"])

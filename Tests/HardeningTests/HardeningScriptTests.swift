@@ -85,12 +85,16 @@ import Testing
       HardeningScripts.FileRule(path: data, mode: 0o700, owner: me),
       HardeningScripts.FileRule(path: dir + "/missing", mode: 0o600, owner: me),
     ]
-    #expect(try await sh(["-c", HardeningScripts.filesHold(rules)]).status == 1, "the loose files fail the test")
+    let before = try await sh(["-c", HardeningScripts.filesHold(rules)])
+    #expect(before.status == 1, "the loose files fail the test")
+    // It says what it found against what is wanted, one line per difference.
+    #expect(before.stdout == "\(loose) mode 0664, wants 0600 or stricter\n\(data) mode 0755, wants 0700 or stricter\n")
     let fix = try await sh(["-c", HardeningScripts.fixFiles(rules)])
     #expect(fix.status == 0, "\(fix.stderr)")
     #expect(try mode(loose) == 0o600 && mode(strict) == 0o400 && mode(data) == 0o700)
     #expect(!FileManager.default.fileExists(atPath: dir + "/missing"))
-    #expect(try await sh(["-c", HardeningScripts.filesHold(rules)]).status == 0, "fixed files pass the test")
+    let after = try await sh(["-c", HardeningScripts.filesHold(rules)])
+    #expect(after.status == 0 && after.stdout.isEmpty, "fixed files pass the test, silently: \(after.stdout)")
   }
 
   /// The probe is read-only: here it exits 0 and every line it prints is a fact or a read-only mark.

@@ -1,6 +1,6 @@
 import Foundation
 import Inventory
-import SafeYAML
+@testable import SafeYAML
 import Support
 import Testing
 
@@ -75,6 +75,26 @@ import Testing
     let d = problems("a: [1, 2\nb: 3\n")
     #expect(d.map(\.code) == ["yaml-syntax"])
     #expect(d.first?.location?.line == 2)
+  }
+
+  @Test func deepNestingIsRefusedInBulwarksWords() {
+    func nested(_ n: Int) -> String { "a:\n  b: " + String(repeating: "[", count: n) + String(repeating: "]", count: n) + "\n" }
+    let d = problems(nested(300))
+    #expect(d.map(\.code) == ["yaml-too-deep"])
+    #expect(d.first?.location == SourceLocation(file: "t.yaml", line: 2, column: 6 + EventPrepass.maxDepth - 2))
+    #expect(d.first?.path == "a.b" + String(repeating: "[0]", count: EventPrepass.maxDepth - 2))
+    // Deeper still, libyaml's scanner stops first: the same words, with its position.
+    let deeper = problems(nested(20_000))
+    #expect(deeper.map(\.code) == ["yaml-too-deep"])
+    #expect(deeper.first?.location?.line == 2)
+    #expect((d + deeper).allSatisfy { !$0.rendered.contains("yaml_") && !$0.rendered.contains("libyaml") }, "no libyaml API names")
+    let blocks = (0..<2_000).map { String(repeating: " ", count: $0) + "k:\n" }.joined()
+    #expect(problems(blocks).map(\.code) == ["yaml-too-deep"])
+  }
+
+  @Test func nestingWithinTheLimitIsAccepted() {
+    let depth = EventPrepass.maxDepth - 1
+    #expect(problems("a: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n").isEmpty)
   }
 
   @Test func emptyDocumentIsAnError() {
