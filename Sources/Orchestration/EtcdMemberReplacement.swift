@@ -25,6 +25,14 @@ public enum EtcdMemberReplacement {
     else {
       throw OperationError(.failed, .noQuorum, "no other running member answered; a cluster without quorum needs `bulwark etcd restore`")
     }
+    // A refused entry may be the very member to replace (its name could not be read as one), so
+    // "not a member" would be a guess: stop and name each refused entry instead.
+    if !facts.refusedMembers.isEmpty {
+      throw OperationError(.failed, .refusedMember,
+        "cannot tell whether \(host) is still a member: "
+          + facts.refusedMembers.map { "\($0.message) [\($0.code)]" }.joined(separator: "; ")
+          + "; Bulwark puts no such value into a script, so remove or rename that member by hand, then replace again")
+    }
     guard let old = members.first(where: { $0.name == host }) else { return .notAMember }
     if facts.hosts[host]?.isRunning == true && !force {
       throw OperationError(.failed, .memberAnswers,

@@ -50,6 +50,7 @@ extension ErrorCode where Domain == OperationFailure {
   public static let noQuorum = ErrorCode("no-quorum")
   public static let memberAnswers = ErrorCode("member-answers")
   public static let removeFailed = ErrorCode("remove-failed")
+  public static let refusedMember = ErrorCode("refused-member")
   public static let download = ErrorCode("download-failed")
   public static let factsUnavailable = ErrorCode("facts-unavailable")
   public static let hostLimit = ErrorCode("host-limit")

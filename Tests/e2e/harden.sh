@@ -111,6 +111,8 @@ contains "the unit, as a diff"             "-  --auto-tls=true \\"
 contains "the stopped member"              "~ etcd/${H}3/running: etcd is inactive"
 contains "the flushed firewall"            "~ firewall/${H}3/firewall: not in effect"
 contains "the sysctl"                      "~ hardening/SY12: is 0, wants 1"
+contains "the files check says what differs" "~ harden/${H}1/files: /etc/etcd/pki/peer.key mode 0644, wants 0600 or stricter"
+if grep -q "its check exited" <<<"$out"; then bad "drift says what differs, never 'its check exited'" "$out"; else ok "drift says what differs, never 'its check exited'"; fi
 "$BIN" drift -i "$hinv" -o json >"$work/drift.json" 2>&1
 "$BIN" drift -i "$hinv" -o junit >"$work/drift.junit" 2>&1
 if python3 - "$work" "$H" <<'PY'
