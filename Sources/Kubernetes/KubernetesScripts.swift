@@ -7,7 +7,9 @@ import Support
 /// parameter so a test can run a script against a fake one.
 ///
 /// Unless a script says otherwise, it prints nothing of its own (the tools it runs may), and a
-/// check ("…Is", "…Present", "…Applied") exits 0 when the state holds and non-zero when it does not.
+/// check ("…Is", "…Present", "…Applied") exits 0 when the state holds and non-zero when it does not;
+/// a check a step runs first prints, when the state does not hold, one line of what it found
+/// against what is wanted (`kubelet.service is disabled; wants enabled`).
 public enum KubernetesScripts {
   /// kubectl with kubeadm's admin kubeconfig, as every cluster script calls it.
   public static let adminKubectl = [KubernetesPaths.kubectlBinary, "--kubeconfig=\(KubernetesPaths.adminConf)"]
@@ -17,9 +19,15 @@ public enum KubernetesScripts {
 
   // MARK: node preparation
 
-  /// Exits 0 when the overlay filesystem and bridge netfilter are present, loaded or built in.
+  /// Exits 0 when the overlay filesystem and bridge netfilter are present, loaded or built in;
+  /// otherwise prints `kernel modules not loaded: overlay, br_netfilter` (those missing).
   public static func modulesPresent() -> String {
-    "grep -qw overlay /proc/filesystems && test -d /proc/sys/net/bridge"
+    """
+    m=""; grep -qw overlay /proc/filesystems || m=overlay
+    test -d /proc/sys/net/bridge || m="$m${m:+, }br_netfilter"
+    [ -z "$m" ] && exit 0
+    printf 'kernel modules not loaded: %s\\n' "$m"; exit 1
+    """
   }
 
   /// Turns swap off now and comments out every swap line of /etc/fstab; non-zero when either fails.
@@ -27,18 +35,29 @@ public enum KubernetesScripts {
     #"swapoff -a && sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@# \1@' /etc/fstab"#
   }
 
-  /// Exits 0 when no swap is active and /etc/fstab names none.
+  /// Exits 0 when no swap is active and /etc/fstab names none; otherwise prints `swap: N active,
+  /// M in /etc/fstab; wants none`.
   public static func swapIsOff() -> String {
-    #"[ "$(wc -l < /proc/swaps)" -le 1 ] && ! grep -qE '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab"#
+    #"""
+    n=$(( $(wc -l < /proc/swaps) - 1 )); f=$(grep -cE '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab 2>/dev/null)
+    [ "$n" -le 0 ] && [ "${f:-0}" -eq 0 ] && exit 0
+    printf 'swap: %s active, %s in /etc/fstab; wants none\n' "$n" "${f:-0}"; exit 1
+    """#
   }
 
   // MARK: containerd and the kubelet
 
   /// Exits 0 when containerd is installed: a dpkg version starting with `version` when one is
   /// pinned, any containerd on PATH when not.
+  /// Otherwise prints `containerd VERSION is installed, wants WANTED` (or `containerd is not
+  /// installed`).
   public static func containerdInstalled(version: Version?) -> String {
-    guard let version else { return "command -v containerd >/dev/null" }
-    return "dpkg-query -W -f='${Version}' containerd 2>/dev/null | grep -q \(q("^\(version)"))"
+    guard let version else { return "command -v containerd >/dev/null && exit 0; echo 'containerd is not installed'; exit 1" }
+    return """
+      v=$(dpkg-query -W -f='${Version}' containerd 2>/dev/null)
+      case "$v" in \(q(version.description))*) exit 0 ;; "") echo 'containerd is not installed' ;; *) printf 'containerd %s is installed, wants %s\\n' "$v" \(q(version.description)) ;; esac
+      exit 1
+      """
   }
 
   /// Installs containerd from the host's package repositories; apt-get's exit code and output.
@@ -51,9 +70,16 @@ public enum KubernetesScripts {
     "systemctl daemon-reload && systemctl enable --quiet kubelet.service"
   }
 
-  /// Exits 0 when the kubelet is enabled and systemd runs its unit file as it is on disk.
+  /// Exits 0 when the kubelet is enabled and systemd runs its unit file as it is on disk; otherwise
+  /// prints `kubelet.service is STATE, its unit file changed since systemd read it; wants enabled`.
   public static func kubeletEnabled() -> String {
-    #"systemctl is-enabled --quiet kubelet.service && [ "$(systemctl show -p NeedDaemonReload --value kubelet.service)" = no ]"#
+    #"""
+    e=$(systemctl is-enabled kubelet.service 2>/dev/null); enabled=$?
+    r=$(systemctl show -p NeedDaemonReload --value kubelet.service)
+    [ "$enabled" -eq 0 ] && [ "$r" = no ] && exit 0
+    [ "$r" = no ] && r="" || r=", its unit file changed since systemd read it"
+    printf 'kubelet.service is %s%s; wants enabled\n' "${e:-not installed}" "$r"; exit 1
+    """#
   }
 
   // MARK: kubeadm
@@ -64,10 +90,12 @@ public enum KubernetesScripts {
       + " \(q("--kubeconfig=\(KubernetesPaths.adminConf)")) >/dev/null"
   }
 
-  /// Exits 0 when kubeadm lists the token in the token file (so it has not expired).
+  /// Exits 0 when kubeadm lists the token in the token file (so it has not expired); otherwise
+  /// prints `kubeadm does not list the bootstrap token (expired, or not made yet)`.
   public static func bootstrapTokenListed() -> String {
     "\(q(KubernetesPaths.kubeadm)) token list \(q("--kubeconfig=\(KubernetesPaths.adminConf)"))"
-      + " | grep -qF \"$(cat \(q(KubernetesPaths.token)))\""
+      + " | grep -qF \"$(cat \(q(KubernetesPaths.token)))\" && exit 0\n"
+      + "echo 'kubeadm does not list the bootstrap token (expired, or not made yet)'; exit 1"
   }
 
   /// Points every `server:` of the kubelet's kubeconfig at `server` (the URL of its site's API
@@ -96,9 +124,11 @@ public enum KubernetesScripts {
     return "[ \"$(\(line(kubectl)) -n kube-system get daemonset kube-proxy \(q("-o=jsonpath=" + path)))\" = \(q(sites.joined(separator: " "))) ]"
   }
 
-  /// Exits 0 while the uploaded control-plane certificates (secret kubeadm-certs) exist.
+  /// Exits 0 while the uploaded control-plane certificates (secret kubeadm-certs) exist; otherwise
+  /// prints `secret kube-system/kubeadm-certs is absent (deleted after 2 h, or not uploaded yet)`.
   public static func certificatesUploaded(kubectl: [String] = adminKubectl) -> String {
-    "\(line(kubectl)) -n kube-system get secret kubeadm-certs >/dev/null 2>&1"
+    "\(line(kubectl)) -n kube-system get secret kubeadm-certs >/dev/null 2>&1 && exit 0\n"
+      + "echo 'secret kube-system/kubeadm-certs is absent (deleted after 2 h, or not uploaded yet)'; exit 1"
   }
 
   /// Exits 0 when the apiserver at `server` (a URL) answers /readyz; prints its answer (`ok`).
@@ -113,9 +143,16 @@ public enum KubernetesScripts {
     "\(line(kubectl)) apply --server-side --force-conflicts -f \(q(path))"
   }
 
-  /// Exits 0 when `kubectl diff` finds nothing of the manifest at `path` left to apply.
+  /// Exits 0 when `kubectl diff` finds nothing of the manifest at `path` left to apply; otherwise
+  /// prints `PATH: N objects differ from the cluster` (or, when kubectl diff fails, its exit code).
   public static func manifestApplied(path: String, kubectl: [String] = adminKubectl) -> String {
-    "\(line(kubectl)) diff --server-side --force-conflicts -f \(q(path)) >/dev/null"
+    """
+    out=$(\(line(kubectl)) diff --server-side --force-conflicts -f \(q(path))); s=$?
+    [ "$s" -eq 0 ] && exit 0
+    if [ "$s" -eq 1 ]; then printf '%s: %s objects differ from the cluster\\n' \(q(path)) "$(printf '%s\\n' "$out" | grep -c '^diff ')"
+    else printf '%s: kubectl diff failed (exit %s)\\n' \(q(path)) "$s"; fi
+    exit 1
+    """
   }
 
   // MARK: nodes
@@ -130,9 +167,10 @@ public enum KubernetesScripts {
     "\(drainNode(node, timeoutSeconds: timeoutSeconds, kubectl: kubectl)) && \(line(kubectl)) delete node \(q(node))"
   }
 
-  /// Exits 0 when the cluster has no node `node`.
+  /// Exits 0 when the cluster has no node `node`; otherwise prints `node NODE is still in the cluster`.
   public static func nodeAbsent(_ node: String, kubectl: [String] = adminKubectl) -> String {
-    "! \(line(kubectl)) get node \(q(node)) >/dev/null 2>&1"
+    "\(line(kubectl)) get node \(q(node)) >/dev/null 2>&1 || exit 0\n"
+      + "printf 'node %s is still in the cluster\\n' \(q(node)); exit 1"
   }
 
   /// Marks `node` schedulable again; kubectl's exit code and output.
@@ -140,9 +178,10 @@ public enum KubernetesScripts {
     "\(line(kubectl)) uncordon \(q(node))"
   }
 
-  /// Exits 0 when `node` is not cordoned.
+  /// Exits 0 when `node` is not cordoned; otherwise prints `node NODE is cordoned`.
   public static func nodeSchedulable(_ node: String, kubectl: [String] = adminKubectl) -> String {
-    "[ \"$(\(line(kubectl)) get node \(q(node)) -o jsonpath='{.spec.unschedulable}')\" != true ]"
+    "[ \"$(\(line(kubectl)) get node \(q(node)) -o jsonpath='{.spec.unschedulable}')\" != true ] && exit 0\n"
+      + "printf 'node %s is cordoned\\n' \(q(node)); exit 1"
   }
 
   // MARK: upgrade
@@ -158,15 +197,23 @@ public enum KubernetesScripts {
       + " -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
   }
 
-  /// Exits 0 when the apiserver and the first control plane's static pod manifest are at `version`.
+  /// Exits 0 when the apiserver and the first control plane's static pod manifest are at `version`;
+  /// otherwise prints `the apiserver answers VERSION and its manifest names IMAGE; wants vVERSION`.
   public static func controlPlaneUpgraded(to version: Version, kubectl: [String] = adminKubectl) -> String {
-    "\(line(kubectl)) version -o json | grep -q \(q("\"gitVersion\": \"v\(version)\""))"
-      + " && grep -q \(q("kube-apiserver:v\(version)")) /etc/kubernetes/manifests/kube-apiserver.yaml"
+    let manifest = "/etc/kubernetes/manifests/kube-apiserver.yaml"
+    return "\(line(kubectl)) version -o json | grep -q \(q("\"gitVersion\": \"v\(version)\""))"
+      + " && grep -q \(q("kube-apiserver:v\(version)")) \(manifest) && exit 0\n"
+      + "a=$(\(line(kubectl)) version -o json 2>/dev/null | grep -o '\"gitVersion\": \"[^\"]*\"' | tail -1 | cut -d'\"' -f4)\n"
+      + "m=$(grep -o 'kube-apiserver:[^\"[:space:]]*' \(manifest) 2>/dev/null | head -1)\n"
+      + "printf 'the apiserver answers %s and its manifest names %s; wants %s\\n' \"${a:-nothing}\" \"${m:-no image}\" \(q("v\(version)")); exit 1"
   }
 
-  /// Exits 0 when the kubelet binary in place is `version`.
+  /// Exits 0 when the kubelet binary in place is `version`; otherwise prints `the kubelet in place
+  /// is Kubernetes vX, wants vVERSION`.
   public static func kubeletBinaryIs(_ version: Version) -> String {
-    "\(q("\(NodeFiles.binDirectory)/kubelet")) --version | grep -q \(q("v\(version)$"))"
+    "v=$(\(q("\(NodeFiles.binDirectory)/kubelet")) --version 2>/dev/null)\n"
+      + "printf '%s\\n' \"$v\" | grep -q \(q("v\(version)$")) && exit 0\n"
+      + "printf 'the kubelet in place is %s, wants %s\\n' \"${v:-absent}\" \(q("v\(version)")); exit 1"
   }
 
   /// Reloads systemd's units and restarts the kubelet; non-zero when either fails.
@@ -174,9 +221,15 @@ public enum KubernetesScripts {
     "systemctl daemon-reload && systemctl restart kubelet.service"
   }
 
-  /// Exits 0 when the kubelet runs the binary now in place, not one since replaced.
+  /// Exits 0 when the kubelet runs the binary now in place, not one since replaced; otherwise prints
+  /// `kubelet.service is not active` or `the kubelet runs PATH, wants the binary now in place`.
   public static func kubeletRestarted() -> String {
-    "systemctl is-active --quiet kubelet.service && [ \"$(readlink /proc/$(systemctl show -p MainPID --value kubelet.service)/exe)\" = \(q("\(NodeFiles.binDirectory)/kubelet")) ]"
+    let binary = q("\(NodeFiles.binDirectory)/kubelet")
+    return "systemctl is-active --quiet kubelet.service || { echo 'kubelet.service is not active'; exit 1; }\n"
+      + "pid=$(systemctl show -p MainPID --value kubelet.service)\n"
+      + "exe=$(readlink \"/proc/$pid/exe\")\n"
+      + "[ \"$exe\" = \(binary) ] && exit 0\n"
+      + "printf 'the kubelet runs %s, wants %s as now in place\\n' \"${exe:-an unknown binary}\" \(binary); exit 1"
   }
 
   // MARK: services
@@ -193,10 +246,13 @@ public enum KubernetesScripts {
   /// The digest of `files`, as `sha256sum` prints it for their concatenation.
   static func filesDigest(_ files: [String]) -> String { "cat \(line(files)) | sha256sum" }
 
-  /// Exits 0 when `service` is active and enabled, and was last restarted on `files` as they are now.
+  /// Exits 0 when `service` is active and enabled, and was last restarted on `files` as they are now;
+  /// otherwise prints `SERVICE is not active`, `… not enabled` or `… not restarted since FILES changed`.
   public static func serviceCurrent(_ service: String, files: [String]) -> String {
-    "systemctl is-active --quiet \(q(service)) && systemctl is-enabled --quiet \(q(service))"
-      + " && [ \"$(\(filesDigest(files)))\" = \"$(cat \(q(serviceStamp(service))) 2>/dev/null)\" ]"
+    "systemctl is-active --quiet \(q(service)) || { printf '%s is not active\\n' \(q(service)); exit 1; }\n"
+      + "systemctl is-enabled --quiet \(q(service)) || { printf '%s is not enabled\\n' \(q(service)); exit 1; }\n"
+      + "[ \"$(\(filesDigest(files)))\" = \"$(cat \(q(serviceStamp(service))) 2>/dev/null)\" ] && exit 0\n"
+      + "printf '%s is not restarted since %s changed\\n' \(q(service)) \(q(files.joined(separator: ", "))); exit 1"
   }
 
   /// Runs `validate` (a script, when given), then unmasks, enables and restarts `service` and

@@ -199,6 +199,28 @@ import Testing
   }
 }
 
+/// A check that does not hold says what it found against what is wanted, on stdout, as one line.
+@Suite struct KubernetesCheckMessageTests {
+  @Test func aNodeStillThereIsNamed() async throws {
+    let dir = try ScratchDirectory()
+    defer { dir.remove() }
+    let fake = try dir.fakeKubectl(nodes: [])
+    let r = try await dir.run(["-c", KubernetesScripts.nodeAbsent("worker-1", kubectl: [fake])])
+    #expect(r.status == 1 && r.out == "node worker-1 is still in the cluster\n", "\(r)")
+    let schedulable = try await dir.run(["-c", KubernetesScripts.nodeSchedulable("worker-1", kubectl: [fake])])
+    #expect(schedulable.status == 0 && schedulable.out.isEmpty, "a check that holds prints nothing: \(schedulable)")
+  }
+
+  @Test func anUnupgradedControlPlaneShowsBothVersions() async throws {
+    let dir = try ScratchDirectory()
+    defer { dir.remove() }
+    let fake = try dir.fakeKubectl(nodes: [])
+    let r = try await dir.run(["-c", KubernetesScripts.controlPlaneUpgraded(to: Version("1.32.0")!, kubectl: [fake])])
+    #expect(r.status == 1)
+    #expect(r.out == "the apiserver answers v1.31.2 and its manifest names no image; wants v1.32.0\n", "\(r)")
+  }
+}
+
 /// A temporary directory holding a marker path, a fake kubectl, and the output of `sh` runs.
 struct ScratchDirectory {
   let path = NSTemporaryDirectory() + "bulwark-k8s-scripts-\(UUID().uuidString)"

@@ -1,1 +1,1 @@
-command -v containerd >/dev/null
+command -v containerd >/dev/null && exit 0; echo 'containerd is not installed'; exit 1
