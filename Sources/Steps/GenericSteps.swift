@@ -112,7 +112,7 @@ struct SysctlStep: ProbedStep {
   /// How `file` as the host has it differs from Bulwark's, in words; nil when it is exactly Bulwark's.
   func persistedDifference(_ persisted: [UInt8]) -> String? {
     guard persisted != fileContent else { return nil }
-    guard !persisted.isEmpty else { return "\(file) to be written" }
+    guard !persisted.isEmpty else { return "\(file) is not written yet" }
     var found: [String: String] = [:]
     for line in String(decoding: persisted, as: UTF8.self).split(separator: "\n") {
       let text = line.trimmingCharacters(in: .whitespaces)

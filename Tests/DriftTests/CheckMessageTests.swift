@@ -53,8 +53,8 @@ import Testing
     return try evaluated(op, status: 0, stdout: "net.a|rw|0\nnet.b|rw|1\n" + file)
   }
 
-  @Test func aSysctlFileToBeWrittenIsNotCalledUnpersisted() throws {
-    #expect(try sysctl("") == .needsChange(Change(.update, "/etc/sysctl.d/90-b.conf to be written")))
+  @Test func aSysctlFileNotWrittenYetIsNotCalledUnpersisted() throws {
+    #expect(try sysctl("") == .needsChange(Change(.update, "/etc/sysctl.d/90-b.conf is not written yet")))
   }
 
   @Test func aSysctlFileThatDiffersSaysHow() throws {
