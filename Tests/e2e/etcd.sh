@@ -10,26 +10,8 @@ ELAB=(--name "$E")
 eip() { echo "10.123.8.$((10 + $1))"; }
 # etcd_inventory VERSION N: the first N lab hosts as etcd members.
 etcd_inventory() {
-  local f="$edir/etcd$2.yaml" i
-  cat >"$f" <<EOF
-apiVersion: bulwark.dev/v1alpha1
-kind: Cluster
-metadata:
-  name: $E
-spec:
-  versions:
-    etcd: $1
-  sites:
-    - {name: lab, kind: onprem, cidr: 10.123.8.0/24}
-  ssh: {user: bulwark, keys: [id_ed25519], agent: false, knownHosts: known_hosts, hostKeyPolicy: strict}
-  artifacts:
-    etcd:
-      file: $PWD/cache/artifacts/etcd/v{version}
-  hosts:
-EOF
-  for ((i = 1; i <= $2; i++)); do
-    echo "    - {name: $E$i, address: $(eip "$i"), site: lab, roles: [etcd], ssh: {become: true}}" >>"$f"
-  done
+  local f="$edir/etcd$2.yaml"
+  etcd_lab_inventory "$f" "$E" 10.123.8 "$1" "$2"
   echo "$f"
 }
 pki="$edir/$E.state/pki/etcd"

@@ -20,25 +20,7 @@ says_what_differs() {
 
 hostile_start=$(date +%s)
 expect "hostile lab: up 3"                 0 "$BIN" lab up 3 "${HLAB[@]}" --subnet 10.123.11 --out "$hdir"
-cat >"$hdir/etcd.yaml" <<EOF
-apiVersion: bulwark.dev/v1alpha1
-kind: Cluster
-metadata:
-  name: $H
-spec:
-  versions:
-    etcd: 3.5.1
-  sites:
-    - {name: lab, kind: onprem, cidr: 10.123.11.0/24}
-  ssh: {user: bulwark, keys: [id_ed25519], agent: false, knownHosts: known_hosts, hostKeyPolicy: strict}
-  artifacts:
-    etcd:
-      file: $repo/cache/artifacts/etcd/v{version}
-  hosts:
-EOF
-for i in 1 2 3; do
-  echo "    - {name: $H$i, address: $(hip "$i"), site: lab, roles: [etcd], ssh: {become: true}}" >>"$hdir/etcd.yaml"
-done
+etcd_lab_inventory "$hdir/etcd.yaml" "$H" 10.123.11 3.5.1 3
 
 # A plan saved from the lab's directory, every path given relative to it; applied from /.
 expect "plan --out, relative paths"        2 env -C "$hdir" "$hbin" plan -i etcd.yaml --out plan.json \

@@ -9,3 +9,27 @@ expect() {
   if [ "$got" -eq "$want" ]; then ok "$name"; else bad "$name (exit $got, wanted $want)" "$out"; fi
 }
 contains() { if grep -qF -- "$2" <<<"$out"; then ok "$1"; else bad "$1: output lacks '$2'" "$out"; fi; }
+# etcd_lab_inventory FILE CLUSTER SUBNET VERSION N: writes an inventory naming the first N hosts of
+# the lab CLUSTER (at SUBNET.11, SUBNET.12, ...) as etcd members on VERSION, etcd from the cache.
+etcd_lab_inventory() {
+  local f=$1 name=$2 subnet=$3 version=$4 n=$5 i
+  cat >"$f" <<EOF
+apiVersion: bulwark.dev/v1alpha1
+kind: Cluster
+metadata:
+  name: $name
+spec:
+  versions:
+    etcd: $version
+  sites:
+    - {name: lab, kind: onprem, cidr: $subnet.0/24}
+  ssh: {user: bulwark, keys: [id_ed25519], agent: false, knownHosts: known_hosts, hostKeyPolicy: strict}
+  artifacts:
+    etcd:
+      file: $PWD/cache/artifacts/etcd/v{version}
+  hosts:
+EOF
+  for ((i = 1; i <= n; i++)); do
+    echo "    - {name: $name$i, address: $subnet.$((10 + i)), site: lab, roles: [etcd], ssh: {become: true}}" >>"$f"
+  done
+}
