@@ -27,7 +27,8 @@ struct FirewallKind: StepKind {
     """
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let (content, marker) = Firewall.render(for: c.host, in: c.inventory, sshFrom: inputs.sshFrom[c.host.name] ?? [])
+    let peers = inputs.firewallPeers ?? FirewallPeers(c.inventory)
+    let (content, marker) = Firewall.render(for: c.host, in: c.inventory, peers: peers, sshFrom: inputs.sshFrom[c.host.name] ?? [])
     return [
       StepDraft("firewall", "nftables table bulwark (\(marker)): inbound dropped, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", ")) open to their peers only; a new connection must get in",
         action: .update,

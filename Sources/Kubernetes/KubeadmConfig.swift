@@ -53,12 +53,17 @@ public struct KubeadmConfig: Sendable {
     nodeRegistration:
       name: \(host.name)
       criSocket: unix:///run/containerd/containerd.sock
-    \(taints(host))skipPhases:
-      - addon/kube-proxy
-    ---
+    \(taints(host))\(skipPhases)---
     \(clusterConfiguration())---
     \(kubeletConfiguration())
     """
+  }
+
+  /// kube-proxy is kubeadm's add-on unless the CNI profile handles Services itself (Cilium's kube-proxy
+  /// replacement): skipping it otherwise leaves ClusterIP Services, `kubernetes.default` among them,
+  /// with no data path.
+  var skipPhases: String {
+    inventory.needsKubeProxy ? "" : "skipPhases:\n  - addon/kube-proxy\n"
   }
 
   func taints(_ host: ClusterHost) -> String {
