@@ -82,7 +82,8 @@ public enum Firewall {
         }
       }
     }
-    for port in peers.endpointPorts[host.name] ?? [] {
+    // A control plane carrying the endpoint on the apiserver's own port has these rules already.
+    for port in peers.endpointPorts[host.name] ?? [] where !(host.has(.controlPlane) && port == 6443) {
       rules.append(tcp(port, .set(peers.clusterHosts), "API endpoint: the cluster's hosts"))
       rules.append(tcp(port, .set(peers.pods), "API endpoint: pods the CNI does not masquerade"))
       if let controller { rules.append(tcp(port, controller, "API endpoint: the controller")) }
