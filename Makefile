@@ -33,6 +33,7 @@ test: deps artifacts
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	bash bench/netpol/run.sh $(BIN) --smoke
+	bash bench/plan-scale/run.sh $(BIN) --smoke
 	bash Tests/e2e/run.sh $(BIN)
 
 unit: deps

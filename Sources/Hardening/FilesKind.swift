@@ -6,8 +6,13 @@ struct FilesKind: StepKind {
   let name = "hardening.files"
   let parameters: [ParameterSpec] = []
   let catalogue: [Check]
+  let memo = RoleMemo()
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
+    memo.drafts(for: c.host) { drafts(c) }
+  }
+
+  func drafts(_ c: ExpansionContext) -> [StepDraft] {
     var rules: [HardeningScripts.FileRule] = [], checks: [Check] = []
     for check in catalogue where check.roles.covers(c.host) {
       guard case .fileMode(let path, let mode, let owner) = check.remedy else { continue }

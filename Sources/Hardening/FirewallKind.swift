@@ -27,9 +27,12 @@ struct FirewallKind: StepKind {
     """
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let (content, marker) = Firewall.render(for: c.host, in: c.inventory, sshFrom: inputs.sshFrom[c.host.name] ?? [])
+    let peers = inputs.firewallPeers ?? FirewallPeers(c.inventory)
+    let node = c.host.has(.controlPlane) || c.host.has(.worker)
+    let profile = node ? c.inventory.cniProfile.map { " and CNI profile \($0.id.rawValue)" } ?? "" : ""
+    let (content, marker) = Firewall.render(for: c.host, in: c.inventory, peers: peers, sshFrom: inputs.sshFrom[c.host.name] ?? [])
     return [
-      StepDraft("firewall", "nftables table bulwark (\(marker)): inbound dropped, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", ")) open to their peers only; a new connection must get in",
+      StepDraft("firewall", "nftables table bulwark (\(marker)): inbound dropped, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", "))\(profile) open to their peers only; a new connection must get in",
         action: .update,
         .guardedConfig(path: Firewall.path, content: content, mode: 0o600, validate: ["nft", "-c", "-f", Firewall.path],
           activate: ["sh", "-c", HardeningScripts.firewallLoad()], deactivate: ["nft", "delete", "table", "inet", "bulwark"],

@@ -1,10 +1,17 @@
+import Inventory
 import Planning
 
 /// What the hardening kinds need besides the inventory: where each host sees the controller come
 /// from (its own address toward the host, or the site's bastion), for the SSH rule.
 public struct HardeningInputs: Sendable {
   public var sshFrom: [String: [String]]
-  public init(sshFrom: [String: [String]]) { self.sshFrom = sshFrom }
+  /// The firewall's role sets, worked out once per plan; nil makes each host work them out (slow
+  /// for a large fleet).
+  public var firewallPeers: FirewallPeers?
+  public init(sshFrom: [String: [String]], inventory: Inventory? = nil) {
+    self.sshFrom = sshFrom
+    firewallPeers = inventory.map(FirewallPeers.init)
+  }
 }
 
 /// The `harden` playbook's kinds, one per file. Each builds its remediation from the same catalogue

@@ -23,8 +23,13 @@ struct SSHDKind: StepKind {
   let name = "hardening.sshd"
   let parameters: [ParameterSpec] = []
   let catalogue: [Check]
+  let memo = RoleMemo()
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
+    memo.drafts(for: c.host) { drafts(c) }
+  }
+
+  func drafts(_ c: ExpansionContext) -> [StepDraft] {
     let checks = catalogue.filter { $0.roles.covers(c.host) }
     let moduli = CheckIDs.summary(checks.filter { $0.remedy == .moduli })
     let sshd = CheckIDs.summary(checks.filter { if case .sshd = $0.remedy { true } else { false } })

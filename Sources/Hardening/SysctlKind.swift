@@ -6,8 +6,13 @@ struct SysctlKind: StepKind {
   let name = "hardening.sysctl"
   let parameters: [ParameterSpec] = []
   let catalogue: [Check]
+  let memo = RoleMemo()
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
+    memo.drafts(for: c.host) { drafts(c) }
+  }
+
+  func drafts(_ c: ExpansionContext) -> [StepDraft] {
     var settings: [String: String] = [:], checks: [Check] = []
     for check in catalogue where check.roles.covers(c.host) {
       guard case .sysctl(let key, let value) = check.remedy else { continue }

@@ -376,13 +376,24 @@ private struct Decoder {
   }
 
   func kubernetes(_ spec: Fields) -> KubernetesSettings {
-    spec.object("kubernetes", known: ["cni", "sandboxImage", "upgrade"]) { k in
-      let cni = k.object("cni", known: ["plugin", "version"]) { c -> CNI? in
+    spec.object("kubernetes", known: ["cni", "sandboxImage", "upgrade", "nodePorts"]) { k in
+      let cni = k.object("cni", known: ["plugin", "version", "mode", "typha", "kubeProxyReplacement"]) { c -> CNI? in
         let plugin = c.choice("plugin", CNIPlugin.self, required: true)
         let version = version(c, "version", required: true)
+        let mode = c.choice("mode", CNIMode.self)
+        let typha = c.bool("typha") ?? false, replacement = c.bool("kubeProxyReplacement") ?? false
         guard let plugin, let version else { return nil }
-        return CNI(plugin: plugin, version: version)
+        return CNI(plugin: plugin, version: version, mode: mode, typha: typha, kubeProxyReplacement: replacement)
       }
+      let nodePortsFrom = k.object("nodePorts", known: ["from"]) { n -> [CIDR]? in
+        n.list("from", required: true) { node, path -> CIDR? in
+          guard let text = reader.string(node, at: path) else { return nil }
+          if let c = CIDR(text) { return c }
+          reader.error("invalid-cidr", "\"\(text)\" is not a CIDR", at: node, path: path,
+            hint: "write ADDRESS/PREFIX, for example 192.0.2.0/24")
+          return nil
+        }
+      } ?? []
       var upgrade = UpgradePolicy()
       _ = k.object("upgrade", known: ["maxUnavailable", "drainTimeout"]) { u -> Bool? in
         if let text = u.string("maxUnavailable") {
@@ -396,7 +407,7 @@ private struct Decoder {
         if let t = duration(u, "drainTimeout") { upgrade.drainTimeoutSeconds = t }
         return true
       }
-      return KubernetesSettings(cni: cni, sandboxImage: k.string("sandboxImage"), upgrade: upgrade)
+      return KubernetesSettings(cni: cni, sandboxImage: k.string("sandboxImage"), upgrade: upgrade, nodePortsFrom: nodePortsFrom)
     } ?? KubernetesSettings()
   }
 

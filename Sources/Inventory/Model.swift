@@ -184,17 +184,22 @@ public struct Artifact: Sendable, Encodable {
   public var sha256: String?
 }
 
-/// The Kubernetes layer: the CNI, the pinned sandbox image, and how upgrades disrupt workloads.
+/// The Kubernetes layer: the CNI, the pinned sandbox image, how upgrades disrupt workloads, and
+/// who may reach NodePort Services.
 public struct KubernetesSettings: Sendable, Encodable {
   public var cni: CNI?
   /// containerd's pause image; nil means the one kubeadm uses for the Kubernetes version.
   public var sandboxImage: String?
   public var upgrade: UpgradePolicy
+  /// `spec.kubernetes.nodePorts.from`: the sources the host firewall lets in to the NodePort range
+  /// on every Kubernetes node. Empty (the default) keeps the range closed.
+  public var nodePortsFrom: [CIDR]
 
-  public init(cni: CNI? = nil, sandboxImage: String? = nil, upgrade: UpgradePolicy = UpgradePolicy()) {
+  public init(cni: CNI? = nil, sandboxImage: String? = nil, upgrade: UpgradePolicy = UpgradePolicy(), nodePortsFrom: [CIDR] = []) {
     self.cni = cni
     self.sandboxImage = sandboxImage
     self.upgrade = upgrade
+    self.nodePortsFrom = nodePortsFrom
   }
 }
 
@@ -202,10 +207,30 @@ public enum CNIPlugin: String, Sendable, Encodable, CaseIterable {
   case calico, cilium
 }
 
-/// A version-pinned CNI whose manifest comes from the artifact cache (`artifacts.cni`).
+/// How a CNI carries pod traffic between nodes (`spec.kubernetes.cni.mode`).
+public enum CNIMode: String, Sendable, Encodable, CaseIterable {
+  case ipip, vxlan
+}
+
+/// A version-pinned CNI whose manifest comes from the artifact cache (`artifacts.cni`). The plugin
+/// and mode select a `CNIProfile`: its ports, modules, sysctls and whether it replaces kube-proxy.
 public struct CNI: Sendable, Encodable {
   public var plugin: CNIPlugin
   public var version: Version
+  /// nil: the plugin's upstream default (Calico: ipip, Cilium: vxlan).
+  public var mode: CNIMode?
+  /// Calico only: Typha between calico-node and the API (calico-typha.yaml).
+  public var typha: Bool
+  /// Cilium only: Cilium's eBPF service handling instead of kube-proxy.
+  public var kubeProxyReplacement: Bool
+
+  public init(plugin: CNIPlugin, version: Version, mode: CNIMode? = nil, typha: Bool = false, kubeProxyReplacement: Bool = false) {
+    self.plugin = plugin
+    self.version = version
+    self.mode = mode
+    self.typha = typha
+    self.kubeProxyReplacement = kubeProxyReplacement
+  }
 }
 
 public struct UpgradePolicy: Sendable, Encodable {

@@ -98,6 +98,7 @@ public struct InventoryValidator {
     }
     out += addressingRules(inv, controlPlanes: controlPlanes)
     out += accessRules(inv)
+    out += cniRules(inv)
 
     for (i, waiver) in inv.hardening.waivers.enumerated() {
       if let expires = waiver.expires, expires < today {

@@ -7,7 +7,10 @@ extension KubernetesKinds {
   static func apiEndpoint(_ c: ExpansionContext, _ i: KubernetesInputs) -> [StepDraft] {
     let inv = c.inventory
     guard let e = inv.endpoint(for: c.host) else { return [] }
-    let carriesVIP = e.mode == .vip && APIEndpointConfig.vipCarriers(inv).contains { $0.name == c.host.name }
+    // Only a host of a role that can carry the VIP (the endpoint's `carriers`, else lb or control
+    // plane) asks for the carrier list, which scans the fleet: the plan stays linear in the hosts.
+    let mayCarry = e.carriers.map(c.host.has) ?? (c.host.has(.lb) || c.host.has(.controlPlane))
+    let carriesVIP = e.mode == .vip && mayCarry && APIEndpointConfig.vipCarriers(inv).contains { $0.name == c.host.name }
     // With a local proxy a control plane reaches its own apiserver on 127.0.0.1:6443; workers get haproxy there.
     let runsProxy = carriesVIP || (e.mode == .localProxy && c.host.has(.worker) && !c.host.has(.controlPlane))
     guard runsProxy else { return [] }

@@ -15,7 +15,7 @@ public struct JoinCredentials: Sendable {
   }
 }
 
-/// kubeadm's configuration (v1beta4) for a cluster with Bulwark's external etcd: InitConfiguration
+/// kubeadm's configuration (the API version the minor takes, `apiVersion`) for a cluster with Bulwark's external etcd: InitConfiguration
 /// and ClusterConfiguration for the first control plane, JoinConfiguration for the others and for
 /// workers, and the KubeletConfiguration with the hardened K items. Rendered as text, golden-tested.
 public struct KubeadmConfig: Sendable {
@@ -23,6 +23,12 @@ public struct KubeadmConfig: Sendable {
   public init(_ inventory: Inventory) { self.inventory = inventory }
 
   var controlPlanes: [ClusterHost] { inventory.hosts(with: .controlPlane) }
+
+  /// The kubeadm configuration API the inventory's minor takes (`KubernetesRequirements`); a minor
+  /// without requirements is refused before rendering, so the fallback is never written for one.
+  public var apiVersion: String {
+    inventory.versions.kubernetes.flatMap { KubernetesRequirements.forVersion($0) }?.kubeadmAPIVersion ?? "kubeadm.k8s.io/v1beta4"
+  }
 
   /// Every name the apiserver certificate must carry.
   public var certSANs: [String] {
@@ -38,7 +44,7 @@ public struct KubeadmConfig: Sendable {
 
   public func initConfiguration(for host: ClusterHost, credentials: JoinCredentials) -> String {
     """
-    apiVersion: kubeadm.k8s.io/v1beta4
+    apiVersion: \(apiVersion)
     kind: InitConfiguration
     bootstrapTokens:
       - token: "\(credentials.token)"
@@ -53,9 +59,7 @@ public struct KubeadmConfig: Sendable {
     nodeRegistration:
       name: \(host.name)
       criSocket: unix:///run/containerd/containerd.sock
-    \(labels(host))\(taints(host))skipPhases:
-      - addon/kube-proxy
-    ---
+    \(labels(host))\(taints(host))\(skipPhases)---
     \(clusterConfiguration())---
     \(kubeletConfiguration())
     """
@@ -65,6 +69,13 @@ public struct KubeadmConfig: Sendable {
   func labels(_ host: ClusterHost) -> String {
     guard let site = host.site else { return "" }
     return "  kubeletExtraArgs:\n    - name: node-labels\n      value: \"\(SiteProxies.siteLabel)=\(site)\"\n"
+  }
+
+  /// kube-proxy is kubeadm's add-on unless the CNI profile handles Services itself (Cilium's kube-proxy
+  /// replacement): skipping it otherwise leaves ClusterIP Services, `kubernetes.default` among them,
+  /// with no data path.
+  var skipPhases: String {
+    inventory.needsKubeProxy ? "" : "skipPhases:\n  - addon/kube-proxy\n"
   }
 
   func taints(_ host: ClusterHost) -> String {
@@ -82,7 +93,7 @@ public struct KubeadmConfig: Sendable {
     let etcd = EtcdLayout(inventory)
     let pki = ComponentFlags.pki
     var l = [
-      "apiVersion: kubeadm.k8s.io/v1beta4",
+      "apiVersion: \(apiVersion)",
       "kind: ClusterConfiguration",
       "clusterName: \(inventory.name)",
       "kubernetesVersion: v\(inventory.versions.kubernetes?.description ?? "?")",
@@ -124,7 +135,7 @@ public struct KubeadmConfig: Sendable {
   /// A control plane after the first joins with the uploaded certificates.
   public func joinConfiguration(for host: ClusterHost, controlPlane: Bool, credentials: JoinCredentials) -> String {
     var text = """
-      apiVersion: kubeadm.k8s.io/v1beta4
+      apiVersion: \(apiVersion)
       kind: JoinConfiguration
       discovery:
         bootstrapToken:

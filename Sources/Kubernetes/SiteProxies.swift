@@ -12,8 +12,10 @@ public enum SiteProxies {
   public static let manifestPath = "\(KubernetesPaths.bulwark)/kube-proxy-sites.yaml"
 
   /// The sites whose nodes use another endpoint than the main one, with that endpoint's URL,
-  /// sorted by site name. Only sites that have nodes count.
+  /// sorted by site name. Only sites that have nodes count; none when the CNI replaces kube-proxy.
   public static func sites(_ inv: Inventory) -> [(site: String, server: String)] {
+    // A CNI that replaces kube-proxy needs none, per site or not.
+    guard inv.needsKubeProxy else { return [] }
     var out: [String: String] = [:]
     for host in inv.hosts where host.has(.controlPlane) || host.has(.worker) {
       guard let site = host.site else { continue }

@@ -12,7 +12,7 @@ import Support
 public enum ClusterChecks {
   /// The catalogue against the hosts: one read-only probe each.
   public static func audit(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, auditor: Auditor) async -> [HostAudit] {
-    let sshFrom = ControllerAddresses.sshFrom(inv)
+    let sshFrom = ControllerAddresses.sshFrom(inv), peers = FirewallPeers(inv)
     let byName = Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, $0) })
     let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
       guard let host = byName[remote.id] else { throw RemoteError(.unknownHost, host: remote.id, "not asked for") }
@@ -22,7 +22,7 @@ public enum ClusterChecks {
     return outcomes.map { o -> HostAudit in
       switch (o.result, byName[o.host]) {
       case (.success(let facts), let host?):
-        let marker = Firewall.render(for: host, in: inv, sshFrom: sshFrom[host.name] ?? []).marker
+        let marker = Firewall.render(for: host, in: inv, peers: peers, sshFrom: sshFrom[host.name] ?? []).marker
         return auditor.audit(host, facts: facts, firewallMarker: marker)
       case (.failure(let e), _):
         return HostAudit(host: o.host, results: [], error: describe(e))
@@ -34,7 +34,7 @@ public enum ClusterChecks {
 
   /// The plan's steps, the catalogue and etcd's state against the hosts: one read-only probe each.
   public static func drift(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, plan: Plan, auditor: Auditor) async -> [HostDrift] {
-    let sshFrom = ControllerAddresses.sshFrom(inv)
+    let sshFrom = ControllerAddresses.sshFrom(inv), peers = FirewallPeers(inv)
     let probes = Dictionary(uniqueKeysWithValues: hosts.map {
       ($0.name, DriftProbe(host: $0, planned: plan.steps, inventory: inv, auditor: auditor))
     })
@@ -45,7 +45,7 @@ public enum ClusterChecks {
     return outcomes.map { o -> HostDrift in
       switch (o.result, probes[o.host]) {
       case (.success(let text), let probe?):
-        let marker = Firewall.render(for: probe.host, in: inv, sshFrom: sshFrom[o.host] ?? []).marker
+        let marker = Firewall.render(for: probe.host, in: inv, peers: peers, sshFrom: sshFrom[o.host] ?? []).marker
         return probe.compare(text, auditor: auditor, firewallMarker: marker)
       case (.failure(let e), _):
         return HostDrift(host: o.host, findings: [], compared: 0, error: describe(e))

@@ -64,7 +64,7 @@ public struct DomainInputs {
     let inv = r.inventory, domains = r.domains
     var diagnostics: [Diagnostic] = []
     var etcd: EtcdInputs?, kubernetes: KubernetesInputs?, hardening: HardeningInputs?
-    if domains.contains(.hardening) { hardening = HardeningInputs(sshFrom: ControllerAddresses.sshFrom(inv)) }
+    if domains.contains(.hardening) { hardening = HardeningInputs(sshFrom: ControllerAddresses.sshFrom(inv), inventory: inv) }
     do {
       var etcdReport: PKIStore.AuthorityReport?
       if domains.contains(.etcd) {

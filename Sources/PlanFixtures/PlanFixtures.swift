@@ -42,7 +42,7 @@ public enum PlanFixtures {
   }
 
   public static func hardeningInputs(_ inv: Inventory) -> HardeningInputs {
-    HardeningInputs(sshFrom: Dictionary(uniqueKeysWithValues: inv.hosts.map { ($0.name, [controllerAddress]) }))
+    HardeningInputs(sshFrom: Dictionary(uniqueKeysWithValues: inv.hosts.map { ($0.name, [controllerAddress]) }), inventory: inv)
   }
 
   /// The registry a plan of `inv` is made with, every domain's kinds included.

@@ -55,7 +55,8 @@ expect "etcd peers still talk"             0 env ETCDCTL_API=3 cache/artifacts/e
 if [ "$(grep -c 'is healthy' <<<"$out")" -eq 3 ]; then ok "3 healthy members behind the firewall"; else bad "3 healthy members behind the firewall" "$out"; fi
 expect "the table is Bulwark's own"        0 hon 2 sudo nft list table inet bulwark
 contains "inbound dropped by default"      "counter packets"
-contains "peers only on 2380"              "tcp dport 2380 ip saddr { $(hip 1), $(hip 3) } accept"
+contains "peers only on 2380"              "tcp dport 2380 ip saddr @etcd_members accept"
+contains "the members are the peer set"    "elements = { $(hip 1)-$(hip 3) }"
 
 # Machine-readable reports.
 for format in json junit sarif; do

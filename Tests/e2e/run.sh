@@ -117,6 +117,8 @@ source Tests/e2e/lab.sh
 source Tests/e2e/etcd.sh
 # Hardening on lab hosts: audit in every format, sshd and firewall from outside, tamper and heal.
 source Tests/e2e/harden.sh
+# The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
+source Tests/e2e/firewall.sh
 
 source Tests/e2e/k8s.sh
 

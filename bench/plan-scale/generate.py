@@ -1,14 +1,27 @@
 #!/usr/bin/env python3
 """Writes an inventory with N hosts: 5 etcd members, 3 control planes, 2 lb hosts, the rest workers,
-spread over three sites. Used by bench/plan-scale/run.sh."""
+spread over three sites, with the CNI, the VIP's interface and the artifact directories the hybrid
+sample has. Used by bench/plan-scale/run.sh."""
+import os
 import sys
+
+# The repository's artifact cache, where `bulwark lab artifacts` puts etcd (the plan reads the
+# directory's binaries' digests); absolute, so the inventory can be written anywhere.
+CACHE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "cache", "artifacts"))
 
 def main(n, path):
     sites = [("dc1", "onprem", 10), ("dc2", "onprem", 20), ("aws-1", "aws", 30)]
     out = [
         "apiVersion: bulwark.dev/v1alpha1", "kind: Cluster", "metadata:", f"  name: scale-{n}", "spec:",
         "  versions: {kubernetes: 1.31.2, etcd: 3.5.1, containerd: 1.7.22}",
-        "  endpoint: {mode: vip, address: 10.10.0.100, carriers: lb}",
+        "  endpoint: {mode: vip, address: 10.10.0.100, carriers: lb, interface: eth0}",
+        "  kubernetes:",
+        "    cni: {plugin: calico, version: 3.28.2}",
+        "  artifacts:",
+        f"    etcd: {{file: \"{CACHE}/etcd/v{{version}}\"}}",
+        f"    kubernetes: {{file: \"{CACHE}/kubernetes/v{{version}}\"}}",
+        f"    containerd: {{file: \"{CACHE}/containerd/v{{version}}\"}}",
+        f"    cni: {{file: \"{CACHE}/cni/calico-v{{version}}.yaml\"}}",
         "  ssh: {hostKeyPolicy: accept-new}",
         "  sites:",
     ]

@@ -1,13 +1,43 @@
 #!/usr/bin/env bash
 # Times `bulwark validate` + `bulwark plan` (release build) on generated inventories of 1,000, 5,000
 # and 10,000 hosts. Not a test: it prints a table to paste into docs/benchmarks.md.
+#   bench/plan-scale/run.sh [BINARY] [--smoke]
+# BINARY defaults to the release build (built first). --smoke plans one tiny inventory and checks
+# the output, not the timing, so a test runner can call it (make test does, with the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bin=""
+smoke=0
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=1 ;;
+    *) bin="$arg" ;;
+  esac
+done
 RUNS=${RUNS:-5}
 out=bench/out/plan-scale
 mkdir -p "$out"
-swift build -c release --product bulwark >/dev/null
-bin=$(swift build -c release --show-bin-path)/bulwark
+
+if [ "$smoke" = 1 ]; then
+  bin="${bin:-.build/debug/bulwark}"
+  python3 bench/plan-scale/generate.py 40 "$out/smoke.yaml"
+  "$bin" validate -i "$out/smoke.yaml" >/dev/null
+  set +e
+  "$bin" plan --offline -i "$out/smoke.yaml" >"$out/smoke.txt" 2>"$out/smoke.err"; code=$?
+  "$bin" plan --offline -i "$out/smoke.yaml" -o json >"$out/smoke.json" 2>/dev/null; jcode=$?
+  set -e
+  [ "$code" = 2 ] && [ "$jcode" = 2 ] || { echo "smoke: plan exited $code (text), $jcode (JSON); expected 2" >&2; cat "$out/smoke.err" >&2; exit 1; }
+  grep -q "firewall/worker-39/firewall" "$out/smoke.txt" || { echo "smoke: no firewall step for the last worker" >&2; exit 1; }
+  grep -q "^Plan: " "$out/smoke.txt" || { echo "smoke: no plan summary" >&2; exit 1; }
+  python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/smoke.json" || { echo "smoke: the JSON plan does not parse" >&2; exit 1; }
+  echo "smoke ok: $(grep -c '' "$out/smoke.txt") plan lines for 40 hosts"
+  exit 0
+fi
+
+if [ -z "$bin" ]; then
+  swift build -c release --product bulwark >/dev/null
+  bin=$(swift build -c release --show-bin-path)/bulwark
+fi
 for n in 1000 5000 10000; do python3 bench/plan-scale/generate.py "$n" "$out/hosts-$n.yaml"; done
 python3 - "$bin" "$out" "$RUNS" <<'PY'
 import subprocess, sys, time, statistics, resource
