@@ -15,7 +15,7 @@ public struct JoinCredentials: Sendable {
   }
 }
 
-/// kubeadm's configuration (v1beta4) for a cluster with Bulwark's external etcd: InitConfiguration
+/// kubeadm's configuration (the API version the minor takes, `apiVersion`) for a cluster with Bulwark's external etcd: InitConfiguration
 /// and ClusterConfiguration for the first control plane, JoinConfiguration for the others and for
 /// workers, and the KubeletConfiguration with the hardened K items. Rendered as text, golden-tested.
 public struct KubeadmConfig: Sendable {
@@ -23,6 +23,12 @@ public struct KubeadmConfig: Sendable {
   public init(_ inventory: Inventory) { self.inventory = inventory }
 
   var controlPlanes: [ClusterHost] { inventory.hosts(with: .controlPlane) }
+
+  /// The kubeadm configuration API the inventory's minor takes (`KubernetesRequirements`); a minor
+  /// without requirements is refused before rendering, so the fallback is never written for one.
+  public var apiVersion: String {
+    inventory.versions.kubernetes.flatMap { KubernetesRequirements.forVersion($0) }?.kubeadmAPIVersion ?? "kubeadm.k8s.io/v1beta4"
+  }
 
   /// Every name the apiserver certificate must carry.
   public var certSANs: [String] {
@@ -38,7 +44,7 @@ public struct KubeadmConfig: Sendable {
 
   public func initConfiguration(for host: ClusterHost, credentials: JoinCredentials) -> String {
     """
-    apiVersion: kubeadm.k8s.io/v1beta4
+    apiVersion: \(apiVersion)
     kind: InitConfiguration
     bootstrapTokens:
       - token: "\(credentials.token)"
@@ -76,7 +82,7 @@ public struct KubeadmConfig: Sendable {
     let etcd = EtcdLayout(inventory)
     let pki = ComponentFlags.pki
     var l = [
-      "apiVersion: kubeadm.k8s.io/v1beta4",
+      "apiVersion: \(apiVersion)",
       "kind: ClusterConfiguration",
       "clusterName: \(inventory.name)",
       "kubernetesVersion: v\(inventory.versions.kubernetes?.description ?? "?")",
@@ -118,7 +124,7 @@ public struct KubeadmConfig: Sendable {
   /// A control plane after the first joins with the uploaded certificates.
   public func joinConfiguration(for host: ClusterHost, controlPlane: Bool, credentials: JoinCredentials) -> String {
     var text = """
-      apiVersion: kubeadm.k8s.io/v1beta4
+      apiVersion: \(apiVersion)
       kind: JoinConfiguration
       discovery:
         bootstrapToken:
