@@ -39,13 +39,8 @@ import Glibc
 
   @Test(arguments: scripts)
   func theScriptMatchesItsGoldenAndParses(name: String, script: String) async throws {
-    if let diff = goldenMismatch(script + "\n", file: Self.root + "/Tests/KubernetesTests/Goldens/scripts/\(name).sh") {
-      Issue.record("\(diff)")
-    }
-    let dir = try ScratchDirectory()
-    defer { dir.remove() }
-    let r = try await dir.run(["-n", "-c", script])
-    #expect(r.status == 0, "sh -n rejects \(name): \(r.err)")
+    // The same check as every other Kubernetes script's: its golden, and `sh -n`.
+    try await KubernetesScriptTests().theScriptMatchesItsGoldenAndParses(name: name, script: script)
   }
 
   /// kubeadm's checks, as the probe must look for them: mandatory InPathChecks ip, iptables, mount,

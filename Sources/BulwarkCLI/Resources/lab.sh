@@ -485,7 +485,7 @@ cmd_artifacts() {
   mkdir -p "$ARTIFACTS"
   local dir; dir=$(cd "$ARTIFACTS" && pwd)
   if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$CONTAINERD_VERSION/containerd_*.deb" &&
-    have "$dir/$NODE_PACKAGES_DIR/conntrack_*.deb" &&
+    have "$dir/$NODE_PACKAGES_DIR/conntrack_*.deb" && grep -q "^[0-9a-f]*  $NODE_PACKAGES_DIR/conntrack_" "$dir/SHA256SUMS" &&
     (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
     echo "artifact cache $dir is complete and verified ($(wc -l <"$dir/SHA256SUMS") files)"
     return 0
