@@ -2,7 +2,7 @@
 # The lab's rootfs is a minimal Debian 12 without conntrack and iptables, which kubeadm's preflight
 # looks for: the live plan must name them per host before anything runs, apply must install them
 # from the artifact cache's .debs (the hosts have no route out), and a second plan must show
-# nothing missing. Also: the minor the lab machine's cgroup version allows, and a minor Bulwark has
+# nothing missing (both live in /usr/sbin: the checks run as root, as kubeadm does). Also: the minor the lab machine's cgroup version allows, and a minor Bulwark has
 # no requirements for refused at its line and column.
 if [ "$(id -u)" -ne 0 ]; then bad "preflight: needs root"; return 0; fi
 
@@ -21,7 +21,7 @@ expect "preflight lab: up 2"               0 "$BIN" lab up 2 "${PLAB[@]}" --subn
 pinv="$pdir/lab.yaml"
 if grep -q "nodePackages:" "$pinv"; then ok "the lab inventory uses the cached packages"; else bad "the lab inventory uses the cached packages" "$(cat "$pinv")"; fi
 for h in 1 2; do
-  expect "no conntrack and no iptables on $P$h" 1 pon "$h" "command -v conntrack || command -v iptables"
+  expect "no conntrack and no iptables on $P$h" 0 pon "$h" "sudo sh -c 'test -z \"\$(command -v conntrack)\$(command -v iptables)\"'"
 done
 
 expect "the first plan"                    2 "$BIN" plan -i "$pinv"
@@ -38,7 +38,7 @@ expect "apply (stops at the kubeadm binaries)" 1 "$BIN" apply -i "$pinv" --yes
 contains "packages installed on ${P}1"     "changed  node-prep/${P}1/packages"
 contains "packages installed on ${P}2"     "changed  node-prep/${P}2/packages"
 for h in 1 2; do
-  expect "conntrack and iptables on $P$h"  0 pon "$h" "conntrack --version && iptables --version"
+  expect "conntrack and iptables on $P$h"  0 pon "$h" "sudo sh -c 'conntrack --version && iptables --version'"
   contains "iptables 1.8.9 on $P$h"        "iptables v1.8.9"
   contains "conntrack 1.4.7 on $P$h"       "conntrack v1.4.7"
 done
