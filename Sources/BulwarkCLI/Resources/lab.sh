@@ -22,8 +22,10 @@ SUITE=bookworm
 MIRROR=${BULWARK_LAB_MIRROR:-}
 # Packages baked into the rootfs. Lab hosts have no route out, so whatever later stages need
 # (sudo for become, nftables, haproxy, keepalived) must be here. Changing this list changes the
-# cache key, so a new rootfs is built.
-PACKAGES=systemd,systemd-sysv,dbus,openssh-server,iproute2,ca-certificates,sudo,procps,nftables,haproxy,keepalived,less
+# cache key, so a new rootfs is built. netbase (/etc/protocols, /etc/services) is on every installed
+# Debian host (priority important) but not in minbase; without it nft lists protocols by number, and
+# installing it later (iptables needs it) changes the listing of a loaded firewall.
+PACKAGES=systemd,systemd-sysv,dbus,openssh-server,iproute2,ca-certificates,sudo,procps,nftables,haproxy,keepalived,less,netbase
 CACHE_ROOT=${BULWARK_LAB_CACHE:-/var/cache/bulwark-lab}
 STATE_ROOT=${BULWARK_LAB_STATE:-/var/lib/bulwark-lab}
 LOGIN_USER=bulwark
