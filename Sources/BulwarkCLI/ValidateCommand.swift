@@ -1,5 +1,6 @@
 import ArgumentParser
 import Inventory
+import Kubernetes
 import Support
 
 struct ValidateCommand: AsyncParsableCommand {
@@ -13,8 +14,10 @@ struct ValidateCommand: AsyncParsableCommand {
   func run() async throws {
     options.bootstrapLogging()
     let loaded = LoadedInventory.load(path: options.inventory)
-    if !loaded.diagnostics.isEmpty { Console.err(loaded.diagnostics.renderedReport() + "\n") }
-    guard let inv = loaded.valid else { throw BulwarkExit.invalidInput }
+    // A Kubernetes minor without upstream requirements is refused here as well as by the renderer.
+    let diagnostics = loaded.diagnostics + (loaded.inventory.map { KubernetesRequirements.check($0) } ?? [])
+    if !diagnostics.isEmpty { Console.err(diagnostics.renderedReport() + "\n") }
+    guard let inv = loaded.inventory, !diagnostics.hasErrors else { throw BulwarkExit.invalidInput }
     Console.out("\(options.inventory): valid: cluster \"\(inv.name)\", \(inv.hosts.count) hosts, \(inv.etcdMembers.count) etcd members, \(inv.hosts(with: .controlPlane).count) control planes\n")
   }
 }

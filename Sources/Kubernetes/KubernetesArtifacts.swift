@@ -18,6 +18,8 @@ public struct KubernetesArtifacts: Sendable {
   public var binaries: [String: LocalArtifact] = [:]
   public var containerdPackages: [LocalArtifact] = []
   public var cniManifest: LocalArtifact?
+  /// `artifacts.nodePackages`: the .deb files node preparation installs from (`NodePackages`).
+  public var nodePackages: [LocalArtifact] = []
   public var diagnostics: [Diagnostic] = []
   /// URL artifacts to fetch before applying: (url, sha256, where it goes).
   public var downloads: [(url: String, sha256: String, path: String)] = []
@@ -78,6 +80,9 @@ public struct KubernetesArtifacts: Sendable {
         out.cniManifest = LocalArtifact(path: "(no artifact)/\(cni.plugin.rawValue)-\(cni.version).yaml", sha256: nil)
       }
     }
+    let node = NodePackages.resolve(inv, inventoryDirectory: inventoryDirectory)
+    out.nodePackages = node.debs
+    out.diagnostics += node.diagnostics
     return out
   }
 }

@@ -13,6 +13,7 @@ public enum KubernetesKinds {
       KubernetesKind("node.kernel-modules") { _ in kernelModules() },
       KubernetesKind("node.kernel-parameters") { _ in kernelParameters() },
       KubernetesKind("node.swap-off") { _ in swapOff() },
+      KubernetesKind("node.packages") { c in nodePackages(c, i) },
       KubernetesKind("container-runtime") { c in containerRuntime(c, i) },
       KubernetesKind("kubernetes.binaries") { c in binaries(c, i) },
       KubernetesKind("api-endpoint") { c in apiEndpoint(c, i) },

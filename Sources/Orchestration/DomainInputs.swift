@@ -14,6 +14,8 @@ import Support
 public struct DomainInputs {
   public var kinds: [String: any StepKind]
   public var diagnostics: [Diagnostic]
+  /// The plan's preflight section (`DomainInputs.preflight`); nil when no Kubernetes node is built.
+  public var preflight: [String]? = nil
 
   /// What every plan of one inventory and playbook is made from.
   public struct Request {
@@ -25,11 +27,15 @@ public struct DomainInputs {
     public var etcdFacts: EtcdClusterFacts
     public var kubernetesFacts: KubernetesClusterFacts
     public var restoreFrom: LocalArtifact?
+    /// What each Kubernetes node showed of kubeadm's preflight; nil when the hosts were not asked.
+    public var preflight: [HostID: NodePreflightFacts]?
 
     public init(
       _ inventory: Inventory, inventoryPath: String, state: StateDirectory, playbook: Playbook, writePKI: Bool,
-      etcdFacts: EtcdClusterFacts = .fresh, kubernetesFacts: KubernetesClusterFacts = .fresh, restoreFrom: LocalArtifact? = nil
+      etcdFacts: EtcdClusterFacts = .fresh, kubernetesFacts: KubernetesClusterFacts = .fresh, restoreFrom: LocalArtifact? = nil,
+      preflight: [HostID: NodePreflightFacts]? = nil
     ) {
+      self.preflight = preflight
       self.inventory = inventory
       self.inventoryPath = inventoryPath
       self.state = state
@@ -80,6 +86,7 @@ public struct DomainInputs {
           diagnostics.append(.error("version-skew", v.message, at: inv.sourceMap.location("spec.versions.kubernetes"),
             path: "spec.versions.kubernetes", hint: "Kubernetes' version-skew policy (\(v.rule))"))
         }
+        diagnostics += KubernetesRequirements.check(inv)
         let report = try etcdReport ?? etcdPKI(inv, state: r.state, write: r.writePKI)
         let artifacts = KubernetesArtifacts.resolve(inv, inventoryDirectory: r.inventoryDirectory, stateDirectory: r.state.path)
         diagnostics += artifacts.diagnostics
@@ -96,8 +103,9 @@ public struct DomainInputs {
       diagnostics.append(.error("pki", "\(error)",
         hint: "the state dir is \(r.state.path); restore it from a backup rather than deleting it"))
     }
+    let preflight = kubernetes == nil ? (lines: nil, diagnostics: []) : Self.preflight(r)
     return DomainInputs(kinds: KindRegistry.compose(etcd: etcd, kubernetes: kubernetes, hardening: hardening),
-      diagnostics: diagnostics)
+      diagnostics: diagnostics + preflight.diagnostics, preflight: preflight.lines)
   }
 
   static func etcdPKI(_ inv: Inventory, state: StateDirectory, write: Bool) throws -> PKIStore.AuthorityReport {
@@ -114,37 +122,67 @@ public struct DomainInputs {
     for d in inputs.diagnostics { notices(Notice(.warning, d.rendered)) }
     switch Planner(kinds: inputs.kinds, established: Set(r.kubernetesFacts.nodes.keys)).plan(r.inventory, playbook: r.playbook) {
     case .failure(let e): throw .invalid(e.diagnostics, code: .invalidPlaybook)
-    case .success(let plan): return plan
+    case .success(var plan):
+      plan.preflight = inputs.preflight
+      return plan
     }
   }
 }
 
-/// Asks the control planes what the Kubernetes cluster runs (read-only); the first that answers
-/// with a cluster wins. No answer means no cluster yet; when that is because control planes could
-/// not be asked or their answers were refused, a warning names each one and why, since planning
-/// then builds a cluster that may already exist.
+/// Asks the Kubernetes nodes, read-only and in one round trip each, what kubeadm's preflight will
+/// find (`NodePreflight`, every control plane and worker) and, on the control planes, what the
+/// cluster runs (`KubernetesProbe`); the first control plane that answers with a cluster wins. No
+/// answer means no cluster yet; when that is because control planes could not be asked or their
+/// answers were refused, a warning names each one and why, since planning then builds a cluster
+/// that may already exist.
 public enum KubernetesFactsGatherer {
-  public static func gather(_ inv: Inventory, fleet: Fleet, notices: NoticeSink = { _ in }) async -> KubernetesClusterFacts {
-    let outcomes = await fleet.run(on: inv.hosts(with: .controlPlane).map(\.name)) { host in
-      let r = try await host.run(RemoteCommand(["sh", "-c", KubernetesProbe.command]))
-      guard r.succeeded else {
-        throw OperationError(.failed, .factsUnavailable, "the Kubernetes probe exited \(r.exitStatus): \(r.stderrTail)")
-      }
-      return try KubernetesProbe.parse(r.stdoutText)
+  public struct Gathered: Sendable {
+    public var cluster: KubernetesClusterFacts = .fresh
+    /// Per node that answered; nil when the inventory's minor has no requirements to check.
+    public var preflight: [HostID: NodePreflightFacts]?
+  }
+
+  enum ClusterAnswer: Sendable {
+    case facts(KubernetesClusterFacts)
+    case refused(String)
+  }
+
+  public static func gather(_ inv: Inventory, fleet: Fleet, notices: NoticeSink = { _ in }) async -> Gathered {
+    let requirements = inv.versions.kubernetes.flatMap { KubernetesRequirements.forVersion($0) }
+    let nodes = inv.hosts.filter { $0.has(.controlPlane) || (requirements != nil && $0.has(.worker)) }
+    let byName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
+    let outcomes = await fleet.run(on: nodes.map(\.name)) { host -> (NodePreflightFacts?, ClusterAnswer?) in
+      guard let node = byName[host.id] else { return (nil, nil) }
+      let controlPlane = node.has(.controlPlane)
+      var script = requirements.map { NodePreflight.probe($0, host: node) + "\n" } ?? ""
+      if controlPlane { script += "(\n\(KubernetesProbe.command)\n)" }
+      let r = try await host.run(RemoteCommand(["sh", "-c", script]))
+      let preflight = try requirements.map { _ in try NodePreflight.parse(r.stdoutText) }
+      guard controlPlane else { return (preflight, nil) }
+      guard r.succeeded else { return (preflight, .refused("the Kubernetes probe exited \(r.exitStatus): \(r.stderrTail)")) }
+      let cluster = r.stdoutText.split(separator: "\n").filter { !$0.hasPrefix("preflight ") }.joined(separator: "\n")
+      do { return (preflight, .facts(try KubernetesProbe.parse(cluster))) } catch { return (preflight, .refused(describe(error))) }
     }
+    var gathered = Gathered(preflight: requirements == nil ? nil : [:])
     var failed: [(host: HostID, why: String)] = []
     for o in outcomes {
       switch o.result {
-      case .success(let facts) where facts.exists: return facts
-      case .success: continue
-      case .failure(let error): failed.append((o.host, describe(error)))
+      case .success(let (preflight, answer)):
+        if let preflight { gathered.preflight?[o.host] = preflight }
+        switch answer {
+        case .facts(let facts)? where facts.exists && !gathered.cluster.exists: gathered.cluster = facts
+        case .refused(let why)?: failed.append((o.host, why))
+        default: break
+        }
+      case .failure(let error):
+        if byName[o.host]?.has(.controlPlane) == true { failed.append((o.host, describe(error))) }
       }
     }
-    if !failed.isEmpty {
+    if !gathered.cluster.exists && !failed.isEmpty {
       notices(Notice(.warning, "warning: no control plane reported the Kubernetes cluster; planning as if there were none:\n"
         + failed.map { "  \($0.host): \($0.why)" }.joined(separator: "\n")))
     }
-    return .fresh
+    return gathered
   }
 }
 

@@ -13,13 +13,15 @@ public enum LivePlan {
   public struct Facts: Sendable {
     public var etcd: EtcdClusterFacts
     public var kubernetes: KubernetesClusterFacts
+    /// What each Kubernetes node showed of kubeadm's preflight (nil: not asked).
+    public var preflight: [HostID: NodePreflightFacts]?
     public var fingerprint: String { DomainInputs.fingerprint(etcd, kubernetes) }
   }
 
   /// What the hosts run, for the domains the playbook uses; an etcd host that cannot be asked, or no
   /// control plane answering, is a warning.
   public static func facts(_ inv: Inventory, playbook: Playbook, fleet: Fleet, notices: NoticeSink = { _ in }) async -> Facts {
-    var facts = Facts(etcd: .fresh, kubernetes: .fresh)
+    var facts = Facts(etcd: .fresh, kubernetes: .fresh, preflight: nil)
     let domains = KindRegistry.domains(used: playbook)
     if domains.contains(.etcd) {
       facts.etcd = await EtcdFactsGatherer.gather(inv, fleet: fleet)
@@ -28,7 +30,9 @@ public enum LivePlan {
       }
     }
     if domains.contains(.kubernetes), inv.versions.kubernetes != nil {
-      facts.kubernetes = await KubernetesFactsGatherer.gather(inv, fleet: fleet, notices: notices)
+      let gathered = await KubernetesFactsGatherer.gather(inv, fleet: fleet, notices: notices)
+      facts.kubernetes = gathered.cluster
+      facts.preflight = gathered.preflight
     }
     return facts
   }
@@ -44,7 +48,8 @@ public enum LivePlan {
       try await ArtifactDownloads.fetch(inv, inventoryPath: inventoryPath, state: state, notices: notices)
     }
     var plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: inventoryPath, state: state, playbook: playbook,
-      writePKI: writePKI, etcdFacts: facts.etcd, kubernetesFacts: facts.kubernetes, restoreFrom: restoreFrom), notices: notices)
+      writePKI: writePKI, etcdFacts: facts.etcd, kubernetesFacts: facts.kubernetes, restoreFrom: restoreFrom,
+      preflight: facts.preflight), notices: notices)
     // Every path on this machine absolute, so a saved plan applies from any directory.
     let here = FileManager.default.currentDirectoryPath
     plan = plan.withAbsolutePaths(from: here)

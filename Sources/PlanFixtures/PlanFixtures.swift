@@ -59,6 +59,9 @@ public enum PlanFixtures {
     _ inv: Inventory, _ playbook: Playbook, etcdFacts: EtcdClusterFacts = .fresh, kubernetesFacts: KubernetesClusterFacts = .fresh
   ) throws -> Plan {
     let kinds = try registry(inv, etcdFacts: etcdFacts, kubernetesFacts: kubernetesFacts)
-    return try Planner(kinds: kinds, established: Set(kubernetesFacts.nodes.keys)).plan(inv, playbook: playbook).get()
+    var plan = try Planner(kinds: kinds, established: Set(kubernetesFacts.nodes.keys)).plan(inv, playbook: playbook).get()
+    // What an offline `bulwark plan` says of the preflight.
+    plan.preflight = DomainInputs.preflight(inv, playbook: playbook, observed: nil, cluster: kubernetesFacts).lines
+    return plan
   }
 }

@@ -69,6 +69,9 @@ public struct Plan: Sendable, Codable {
   public var playbookFile: String?
   public var phases: [PlannedPhase]
   public var steps: [PlannedStep]
+  /// What the Kubernetes preflight checks and, for a live plan, what each node lacks (in words,
+  /// `host: message`); nil when the playbook builds no Kubernetes nodes.
+  public var preflight: [String]?
 
   public init(cluster: String, playbook: String, factsFingerprint: String?, phases: [PlannedPhase], steps: [PlannedStep]) {
     self.cluster = cluster

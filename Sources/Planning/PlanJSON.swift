@@ -28,6 +28,7 @@ final class PlanJSONWriter {
       }
       w.member("playbook") { w.string(plan.playbook) }
       if let f = plan.playbookFile { w.member("playbookFile") { w.string(f) } }
+      if let p = plan.preflight { w.member("preflight") { w.strings(p) } }
       w.member("steps") { w.array(plan.steps) { step in w.step(step) } }
     }
     w.out.append(UInt8(ascii: "\n"))

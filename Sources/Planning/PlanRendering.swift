@@ -25,6 +25,11 @@ extension Plan {
     } else {
       out.append("(planned without facts: each step is shown as it would run on a fresh host)")
     }
+    if let preflight, !preflight.isEmpty {
+      out.append("")
+      out.append("preflight (kubeadm's checks, before anything runs)")
+      out += preflight.map { "  \($0)" }
+    }
     var byPhaseHost: [String: [String: [PlannedStep]]] = [:]
     var barrierSummary: [String: String] = [:]
     for s in steps where s.operation == .barrier { barrierSummary[s.id] = s.summary }

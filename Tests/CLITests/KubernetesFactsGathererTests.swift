@@ -37,7 +37,7 @@ import Testing
       }
     }
     let notices = Notices()
-    let facts = await KubernetesFactsGatherer.gather(inv, fleet: fleet(fake, inv), notices: notices.add)
+    let facts = await KubernetesFactsGatherer.gather(inv, fleet: fleet(fake, inv), notices: notices.add).cluster
     #expect(facts == .fresh)
     let warning = try #require(notices.all.first)
     #expect(notices.all.count == 1 && warning.level == .warning)
@@ -55,11 +55,11 @@ import Testing
         : CommandResult(exitStatus: 0, stdout: Array("none\n".utf8))
     }
     let notices = Notices()
-    let facts = await KubernetesFactsGatherer.gather(inv, fleet: fleet(answering, inv), notices: notices.add)
+    let facts = await KubernetesFactsGatherer.gather(inv, fleet: fleet(answering, inv), notices: notices.add).cluster
     #expect(facts.exists && facts.nodes == ["cp-dc2": Version("1.31.2")!])
     let fresh = FakeTransport()
     fresh.respond { _, _ in CommandResult(exitStatus: 0, stdout: Array("none\n".utf8)) }
-    #expect(await KubernetesFactsGatherer.gather(inv, fleet: fleet(fresh, inv), notices: notices.add) == .fresh)
+    #expect(await KubernetesFactsGatherer.gather(inv, fleet: fleet(fresh, inv), notices: notices.add).cluster == .fresh)
     #expect(notices.all.isEmpty, "\(notices.all)")
   }
 }

@@ -32,7 +32,7 @@ import Testing
     var artifacts = KubernetesArtifacts()
     let digest = String(repeating: "5", count: 64)
     for name in KubernetesArtifacts.binaries {
-      artifacts.binaries[name] = LocalArtifact(path: "cache/kubernetes/v1.31.2/\(name)", sha256: digest)
+      artifacts.binaries[name] = LocalArtifact(path: "cache/kubernetes/v1.36.4/\(name)", sha256: digest)
     }
     artifacts.containerdPackages = ["containerd_1.7.22-1_amd64.deb", "runc_1.1.14-1_amd64.deb"].map {
       LocalArtifact(path: "cache/containerd/v1.7.22/\($0)", sha256: digest)
@@ -113,7 +113,7 @@ import Testing
 
   @Test func upgradeGoesEtcdThenFirstControlPlaneThenOthersThenWorkerBatches() throws {
     let inv = try hybrid()
-    let p = try plan(inv, "upgrade", facts: running(inv, "1.30.5"))
+    let p = try plan(inv, "upgrade", facts: running(inv, "1.35.2"))
     golden(p.renderedText(), "hybrid-upgrade.txt")
     #expect(p.phases.map(\.name) == ["snapshot", "etcd-binaries", "etcd-upgrade", "control-plane-upgrade", "site-proxies", "worker-upgrade"])
     #expect(p.step("site-proxies/cp-dc1/site-proxies") != nil)
@@ -129,16 +129,16 @@ import Testing
     #expect(drain.host == "cp-dc1" && drain.summary.contains("timeout 300s"))
     #expect(p.step("worker-upgrade/worker-dc1-1/kubelet")?.host == "worker-dc1-1")
     // Nodes already on the version plan nothing: a stopped upgrade continues where it stopped.
-    let partway = running(inv, "1.30.5", except: ["cp-dc1"])
+    let partway = running(inv, "1.35.2", except: ["cp-dc1"])
     var facts = partway
-    facts.nodes["cp-dc1"] = Version("1.31.2")!
+    facts.nodes["cp-dc1"] = Version("1.36.4")!
     let resumed = try plan(inv, "upgrade", facts: facts)
     #expect(resumed.steps.filter { $0.id.hasPrefix("control-plane-upgrade/cp-dc1/") && $0.kind != "kubernetes.apiserver-gate" }.isEmpty)
   }
 
   @Test func addingAWorkerPlansThatWorkerOnlyAndRemovingOneDrainsAndDeletesIt() throws {
     let inv = try hybrid(extraWorker: true)
-    let facts = running(inv, "1.31.2", except: ["worker-dc1-2"], extra: ["worker-old"])
+    let facts = running(inv, "1.36.4", except: ["worker-dc1-2"], extra: ["worker-old"])
     let p = try plan(inv, "scale", facts: facts)
     golden(p.renderedText(), "hybrid-scale.txt")
     let touched = Set(p.steps.filter { $0.phase != "firewall" && $0.operation != .barrier }.map(\.host))

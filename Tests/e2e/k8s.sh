@@ -28,12 +28,12 @@ contains "kubeadm init on the first"       "kubeadm init on ${K}4: external etcd
 contains "control planes join in turn"     "kubeadm join ${K}5 as control plane 2 of 3"
 contains "the worker joins"                "kubeadm join ${K}7 as a worker"
 contains "containerd from the cache"       "install containerd 1.6.20 from those packages (dpkg)"
-contains "the missing binaries are named"  "kubernetes/v1.31.2/kubeadm does not exist"
+contains "the missing binaries are named"  "kubernetes/v1.34.9/kubeadm does not exist"
 expect "the saved plan"                    2 "$BIN" plan -i "$kinv" -o json --out "$kdir/plan.json"
 if ! grep -qE 'auth_pass|token: "|secret: ' "$kdir/plan.json"; then ok "no secret in the saved plan"; else bad "no secret in the saved plan"; fi
 
 expect "apply stops at the kubeadm binaries" 1 "$BIN" apply -i "$kinv" --yes
-contains "the failure names the file"      "kubernetes/v1.31.2/kubeadm is not on this machine"
+contains "the failure names the file"      "kubernetes/v1.34.9/kubeadm is not on this machine"
 contains "kubeadm init is skipped"         "skipped  control-planes/${K}4/init (because node-prep/${K}4/kubeadm failed)"
 contains "the worker join is skipped"      "skipped  workers/${K}7/join"
 contains "haproxy runs anyway"             "changed  api-endpoint/${K}4/haproxy-running"
@@ -86,6 +86,11 @@ for _ in $(seq 1 30); do nh=$(vip_holder); [ -n "$nh" ] && [ "$nh" != "$h" ] && 
 if [ -n "$nh" ] && [ "$nh" != "$h" ] && [ "$(wc -w <<<"$nh")" = 1 ]; then ok "the VIP moved from $K$h to $K$nh"; else bad "the VIP moved away from $K$h" "holders: $nh"; fi
 if echo | timeout 5 openssl s_client -connect 10.123.5.10:8443 2>/dev/null | grep -q "CN *= *apiserver-stand-in"; then
   ok "the VIP still serves after failover"; else bad "the VIP still serves after failover"; fi
+# The stand-in holds 6443 on a control plane not yet joined: kubeadm's preflight would fail there
+# (Port-6443), so the plan refuses to go on while it runs.
+expect "a held 6443 blocks the plan"      3 "$BIN" plan -i "$kinv"
+contains "the holder is named"             "${K}5: port 6443 is in use by openssl; kubeadm's preflight needs it free (Port-6443)"
+expect "stop the stand-in"                 0 kon 5 "sudo systemctl stop bulwark-test-apiserver"
 expect "apply heals haproxy"               1 "$BIN" apply -i "$kinv" --yes
 contains "only haproxy changed"            "Applied: 1 changed,"
 expect "haproxy runs again"                0 kon "$h" "systemctl is-active haproxy"

