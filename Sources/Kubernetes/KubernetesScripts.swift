@@ -34,18 +34,6 @@ public enum KubernetesScripts {
 
   // MARK: containerd and the kubelet
 
-  /// Exits 0 when containerd is installed: a dpkg version starting with `version` when one is
-  /// pinned, any containerd on PATH when not.
-  public static func containerdInstalled(version: Version?) -> String {
-    guard let version else { return "command -v containerd >/dev/null" }
-    return "dpkg-query -W -f='${Version}' containerd 2>/dev/null | grep -q \(q("^\(version)"))"
-  }
-
-  /// Installs containerd from the host's package repositories; apt-get's exit code and output.
-  public static func installContainerdFromRepositories() -> String {
-    "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends containerd"
-  }
-
   /// Reloads systemd's units and enables the kubelet (kubeadm starts it); non-zero when either fails.
   public static func enableKubelet() -> String {
     "systemctl daemon-reload && systemctl enable --quiet kubelet.service"

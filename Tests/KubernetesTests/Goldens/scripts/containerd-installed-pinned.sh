@@ -1,1 +1,1 @@
-dpkg-query -W -f='${Version}' containerd 2>/dev/null | grep -q '^1.7.22'
+v=$(containerd --version 2>/dev/null | awk '{print $3}'); v=${v#*:}; v=${v#v}; v=${v%%[~+-]*}; [ "$v" = 1.7.22 ]
