@@ -13,48 +13,39 @@ import Inventory
 extension NodeFiles {
   /// The config for containerd `version` (a 1.x config when none is pinned, as Debian 12 ships 1.6).
   public static func containerdConfig(sandboxImage: String, containerd version: Version?) -> String {
-    (version?.major ?? 1) >= 2 ? containerdConfigVersion3(sandboxImage: sandboxImage) : containerdConfigVersion2(sandboxImage: sandboxImage)
+    let schema = (version?.major ?? 1) >= 2 ? ContainerdSchema.version3 : ContainerdSchema.version2
+    return """
+      # Managed by Bulwark: containerd \(schema.major).x for the kubelet.
+      version = \(schema.version)
+
+      [\(schema.sandboxTable)]
+        \(schema.sandboxKey) = "\(sandboxImage)"
+
+      [plugins."\(schema.runtimePlugin)".containerd]
+        default_runtime_name = "runc"
+
+      [plugins."\(schema.runtimePlugin)".containerd.runtimes.runc]
+        runtime_type = "io.containerd.runc.v2"
+
+      [plugins."\(schema.runtimePlugin)".containerd.runtimes.runc.options]
+        SystemdCgroup = true
+
+      """
   }
+}
 
-  /// containerd 1.6/1.7: config version 2.
-  static func containerdConfigVersion2(sandboxImage: String) -> String {
-    """
-    # Managed by Bulwark: containerd 1.x for the kubelet.
-    version = 2
+/// Where one config version keeps the keys Bulwark sets.
+struct ContainerdSchema {
+  let major: Int, version: Int
+  /// The table holding the sandbox image, and the image's key in it.
+  let sandboxTable: String, sandboxKey: String
+  /// The plugin whose `containerd.runtimes` hold runc.
+  let runtimePlugin: String
 
-    [plugins."io.containerd.grpc.v1.cri"]
-      sandbox_image = "\(sandboxImage)"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd]
-      default_runtime_name = "runc"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-      SystemdCgroup = true
-
-    """
-  }
-
-  /// containerd 2.x: config version 3.
-  static func containerdConfigVersion3(sandboxImage: String) -> String {
-    """
-    # Managed by Bulwark: containerd 2.x for the kubelet.
-    version = 3
-
-    [plugins."io.containerd.cri.v1.images".pinned_images]
-      sandbox = "\(sandboxImage)"
-
-    [plugins."io.containerd.cri.v1.runtime".containerd]
-      default_runtime_name = "runc"
-
-    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-
-    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
-      SystemdCgroup = true
-
-    """
-  }
+  /// containerd 1.x: everything under the one CRI plugin.
+  static let version2 = ContainerdSchema(major: 1, version: 2, sandboxTable: #"plugins."io.containerd.grpc.v1.cri""#,
+    sandboxKey: "sandbox_image", runtimePlugin: "io.containerd.grpc.v1.cri")
+  /// containerd 2.x: the CRI plugin split into images and runtime.
+  static let version3 = ContainerdSchema(major: 2, version: 3, sandboxTable: #"plugins."io.containerd.cri.v1.images".pinned_images"#,
+    sandboxKey: "sandbox", runtimePlugin: "io.containerd.cri.v1.runtime")
 }
