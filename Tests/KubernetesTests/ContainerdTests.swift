@@ -45,8 +45,11 @@ import Testing
     let same = try await dir.run(["-c", path + KubernetesScripts.containerdInstalled(version: Version(upstream)!)])
     #expect(same.status == 0, "\(line) is containerd \(upstream): \(same.err)")
     let parts = upstream.split(separator: ".").compactMap { Int($0) }
-    for other in ["\(parts[0]).\(parts[1]).\(parts[2] + 1)", "\(parts[0]).\(parts[1]).\(parts[2])0",
-                  "\(parts[0]).\(parts[1] + 1).\(parts[2])"] {
+    var others = ["\(parts[0]).\(parts[1]).\(parts[2] + 1)", "\(parts[0]).\(parts[1]).\(parts[2])0",
+                  "\(parts[0]).\(parts[1] + 1).\(parts[2])"]
+    // A prefix of the installed version (1.7.2 of 1.7.22), which the old dpkg-prefix check took.
+    if parts[2] >= 10 { others.append("\(parts[0]).\(parts[1]).\(parts[2] / 10)") }
+    for other in others {
       let r = try await dir.run(["-c", path + KubernetesScripts.containerdInstalled(version: Version(other)!)])
       #expect(r.status != 0, "\(line) is not containerd \(other)")
     }
