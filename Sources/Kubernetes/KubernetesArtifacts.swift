@@ -8,7 +8,8 @@ import Support
 ///   or `artifacts.kubeadm|kubelet|kubectl` each with a `url` and `sha256` (downloaded into the
 ///   state dir's `downloads/` first, see `downloads`);
 /// - `artifacts.containerd.file`: a directory (with `{version}`) of Debian packages (containerd and
-///   runc); without it, containerd comes from the hosts' own package repositories;
+///   runc), one of them containerd at exactly `versions.containerd` (an error otherwise); without
+///   it, containerd comes from the hosts' own package repositories, at exactly that version;
 /// - `artifacts.cni.file`: the CNI manifest (with `{version}`).
 /// Checksums come from the entry's `sha256` or a `SHA256SUMS` manifest above the file. A missing
 /// file is a warning when planning, and its upload step fails with the path it looked for.
@@ -68,7 +69,18 @@ public struct KubernetesArtifacts: Sendable {
           at: inv.sourceMap.location("spec.artifacts.containerd"), path: "spec.artifacts.containerd",
           hint: "`make artifacts` puts Debian's containerd and runc there"))
       }
+      if !debs.isEmpty, let refusal = ContainerdRelease.cacheRefusal(wanted: v, directory: dir, files: debs) {
+        out.diagnostics.append(.error("containerd-version-absent", refusal,
+          at: inv.sourceMap.location("spec.versions.containerd"), path: "spec.versions.containerd",
+          hint: "put that version's containerd and runc .debs there (`bulwark lab artifacts` caches 1.6.20, 1.7.24 and 2.1.9), or ask for one it holds"))
+      }
       out.containerdPackages = debs.map { local("\(dir)/\($0)", sha: nil, key: "containerd") }
+    }
+    if let v = inv.versions.containerd, ContainerdRelease.configVersion(major: v.major) == nil {
+      out.diagnostics.append(.error("containerd-major-unsupported",
+        "containerd \(v): Bulwark writes configs for containerd \(ContainerdRelease.supportedMajors.map { "\($0).x" }.joined(separator: " and ")) only",
+        at: inv.sourceMap.location("spec.versions.containerd"), path: "spec.versions.containerd",
+        hint: "pin a containerd 1.x or 2.x release"))
     }
     if let cni = inv.kubernetes.cni {
       if let a = inv.artifacts["cni"], case .file(let raw) = a.source {

@@ -47,24 +47,6 @@ public enum KubernetesScripts {
 
   // MARK: containerd and the kubelet
 
-  /// Exits 0 when containerd is installed: a dpkg version starting with `version` when one is
-  /// pinned, any containerd on PATH when not.
-  /// Otherwise prints `containerd VERSION is installed, wants WANTED` (or `containerd is not
-  /// installed`).
-  public static func containerdInstalled(version: Version?) -> String {
-    guard let version else { return "command -v containerd >/dev/null && exit 0; echo 'containerd is not installed'; exit 1" }
-    return """
-      v=$(dpkg-query -W -f='${Version}' containerd 2>/dev/null)
-      case "$v" in \(q(version.description))*) exit 0 ;; "") echo 'containerd is not installed' ;; *) printf 'containerd %s is installed, wants %s\\n' "$v" \(q(version.description)) ;; esac
-      exit 1
-      """
-  }
-
-  /// Installs containerd from the host's package repositories; apt-get's exit code and output.
-  public static func installContainerdFromRepositories() -> String {
-    "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends containerd"
-  }
-
   /// Reloads systemd's units and enables the kubelet (kubeadm starts it); non-zero when either fails.
   public static func enableKubelet() -> String {
     "systemctl daemon-reload && systemctl enable --quiet kubelet.service"
@@ -108,7 +90,8 @@ public enum KubernetesScripts {
 
   /// Exits 0 when the kubelet's kubeconfig names `server` and no other API server.
   public static func kubeletPointsAt(server: String, kubeconfig: String = KubernetesPaths.kubeletConf) -> String {
-    "[ \"$(awk '$1 == \"server:\" { print $2 }' \(q(kubeconfig)) | sort -u)\" = \(q(server)) ]"
+    "s=$(awk '$1 == \"server:\" { print $2 }' \(q(kubeconfig)) | sort -u | tr '\\n' ' '); [ \"$s\" = \(q(server + " ")) ] && exit 0;"
+      + " printf 'the kubelet talks to %s, wants %s\\n' \"${s:-nothing}\" \(q(server)); exit 1"
   }
 
   /// Applies `patch` (a JSON merge patch) to kubeadm's kube-proxy DaemonSet; kubectl's exit code.
@@ -121,7 +104,9 @@ public enum KubernetesScripts {
   public static func kubeProxyExcludes(sites: [String], kubectl: [String] = adminKubectl) -> String {
     let path = "{.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
       + ".nodeSelectorTerms[0].matchExpressions[?(@.key==\"\(SiteProxies.siteLabel)\")].values[*]}"
-    return "[ \"$(\(line(kubectl)) -n kube-system get daemonset kube-proxy \(q("-o=jsonpath=" + path)))\" = \(q(sites.joined(separator: " "))) ]"
+    let want = q(sites.joined(separator: " "))
+    return "s=$(\(line(kubectl)) -n kube-system get daemonset kube-proxy \(q("-o=jsonpath=" + path))); [ \"$s\" = \(want) ] && exit 0;"
+      + " printf 'kube-proxy is kept off the sites [%s], wants [%s]\\n' \"$s\" \(want); exit 1"
   }
 
   /// Exits 0 while the uploaded control-plane certificates (secret kubeadm-certs) exist; otherwise

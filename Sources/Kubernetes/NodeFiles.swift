@@ -41,28 +41,6 @@ public enum NodeFiles {
     inv.kubernetes.sandboxImage ?? defaultSandboxImage(for: inv.versions.kubernetes)
   }
 
-  /// containerd 1.6/1.7 (config version 2): the runc runtime with systemd cgroups, the kubelet's
-  /// cgroup driver too, and the sandbox image pinned so the kubelet and containerd agree.
-  public static func containerdConfig(sandboxImage: String) -> String {
-    """
-    # Managed by Bulwark: containerd for the kubelet.
-    version = 2
-
-    [plugins."io.containerd.grpc.v1.cri"]
-      sandbox_image = "\(sandboxImage)"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd]
-      default_runtime_name = "runc"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-      SystemdCgroup = true
-
-    """
-  }
-
   public static let crictlConfig = """
     # Managed by Bulwark.
     runtime-endpoint: \(criSocket)

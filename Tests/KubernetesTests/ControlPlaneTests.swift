@@ -39,7 +39,6 @@ import Yams
     golden(config.joinConfiguration(for: second, controlPlane: true, credentials: Self.credentials), "kubeadm-join-control-plane.yaml")
     golden(config.joinConfiguration(for: worker, controlPlane: false, credentials: Self.credentials), "kubeadm-join-worker.yaml")
     golden(config.joinConfiguration(for: awsWorker, controlPlane: false, credentials: Self.credentials), "kubeadm-join-worker-aws.yaml")
-    golden(NodeFiles.containerdConfig(sandboxImage: NodeFiles.sandboxImage(inv)), "containerd-config.toml")
     golden(NodeFiles.crictlConfig, "crictl.yaml")
     golden(NodeFiles.kubeletUnit, "kubelet.service")
     golden(NodeFiles.kubeadmDropIn, "10-kubeadm.conf")

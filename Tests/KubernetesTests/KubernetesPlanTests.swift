@@ -34,8 +34,8 @@ import Testing
     for name in KubernetesArtifacts.binaries {
       artifacts.binaries[name] = LocalArtifact(path: "cache/kubernetes/v1.36.4/\(name)", sha256: digest)
     }
-    artifacts.containerdPackages = ["containerd_1.7.22-1_amd64.deb", "runc_1.1.14-1_amd64.deb"].map {
-      LocalArtifact(path: "cache/containerd/v1.7.22/\($0)", sha256: digest)
+    artifacts.containerdPackages = ["containerd_2.1.9+ds1-5_amd64.deb", "runc_1.1.5+ds1-1+deb12u1_amd64.deb"].map {
+      LocalArtifact(path: "cache/containerd/v2.1.9/\($0)", sha256: digest)
     }
     artifacts.cniManifest = LocalArtifact(path: "cache/cni/calico-v3.28.2.yaml", sha256: digest)
     var inputs = KubernetesInputs.placeholder

@@ -1,7 +1,7 @@
 # Kubernetes-layer end-to-end checks on lab hosts, sourced by run.sh (uses ok/bad/expect/contains, $BIN, $work).
 # A 7-host lab: 3 etcd members, 3 control planes carrying a keepalived VIP with haproxy, 1 worker.
 # Kubernetes' own binaries cannot be had here, so `apply` runs everything up to them for real (node
-# preparation, containerd from Debian's packages, haproxy, keepalived, etcd) and must stop at the
+# preparation, containerd 2.1.9 from Debian unstable's package, haproxy, keepalived, etcd) and must stop at the
 # kubeadm upload, naming it, with every kubeadm step skipped. A TLS stand-in on a control plane's
 # 6443 lets haproxy's /readyz checks and the VIP be seen working end to end.
 if [ "$(id -u)" -ne 0 ]; then bad "k8s: needs root"; return 0; fi
@@ -27,25 +27,37 @@ expect "plan the whole cluster"            2 "$BIN" plan -i "$kinv"
 contains "kubeadm init on the first"       "kubeadm init on ${K}4: external etcd, controlPlaneEndpoint 10.123.5.10:8443"
 contains "control planes join in turn"     "kubeadm join ${K}5 as control plane 2 of 3"
 contains "the worker joins"                "kubeadm join ${K}7 as a worker"
-contains "containerd from the cache"       "install containerd 1.6.20 from those packages (dpkg)"
+contains "containerd from the cache"       "install containerd 2.1.9 from those packages (dpkg)"
+contains "containerd 2.x gets config v3"   "/etc/containerd/config.toml: config version 3, SystemdCgroup = true"
 contains "the missing binaries are named"  "kubernetes/v1.34.9/kubeadm does not exist"
 expect "the saved plan"                    2 "$BIN" plan -i "$kinv" -o json --out "$kdir/plan.json"
 if ! grep -qE 'auth_pass|token: "|secret: ' "$kdir/plan.json"; then ok "no secret in the saved plan"; else bad "no secret in the saved plan"; fi
 
+# A containerd version the cached packages are not is refused before anything runs, at its line.
+sed -e 's/^    containerd: 2.1.9$/    containerd: 1.7.22/' -e 's|containerd/v{version}|containerd/v2.1.9|' "$kinv" >"$kdir/containerd-absent.yaml"
+expect "a containerd the cache lacks is refused" 3 "$BIN" plan -i "$kdir/containerd-absent.yaml"
+contains "the refusal names wanted and held" "asks for containerd 1.7.22, but $PWD/cache/artifacts/containerd/v2.1.9 holds containerd 2.1.9"
+contains "the refusal has its position"    "containerd-absent.yaml:"
+
 expect "apply stops at the kubeadm binaries" 1 "$BIN" apply -i "$kinv" --yes
+if grep -qE "changed +node-prep/${K}4/install:" <<<"$out"; then ok "the first apply installs containerd"; else bad "the first apply installs containerd" "$(grep node-prep/${K}4/install <<<"$out")"; fi
 contains "the failure names the file"      "kubernetes/v1.34.9/kubeadm is not on this machine"
 contains "kubeadm init is skipped"         "skipped  control-planes/${K}4/init (because node-prep/${K}4/kubeadm failed)"
 contains "the worker join is skipped"      "skipped  workers/${K}7/join"
 contains "haproxy runs anyway"             "changed  api-endpoint/${K}4/haproxy-running"
 if grep -qE "\] (ok|changed) +etcd-health/${K}1/health-gate" <<<"$out"; then ok "etcd is built anyway"; else bad "etcd is built anyway" "$(grep etcd-health <<<"$out")"; fi
 
-# Node preparation and containerd, installed by Bulwark from Debian's packages.
+# Node preparation and containerd 2.1.9 (Debian unstable's package, on Debian 12), installed by Bulwark.
 for h in 4 7; do
   expect "containerd installed on $K$h"      0 kon "$h" "dpkg-query -W -f='\${Version} \${Status}\n' containerd runc"
-  contains "Debian's containerd 1.6.20 on $K$h" "1.6.20~ds1"
+  contains "Debian unstable's containerd 2.1.9 on $K$h" "2.1.9+ds1-5 install ok installed"
+  expect "containerd reports 2.1.9 on $K$h"  0 kon "$h" "containerd --version"
+  contains "containerd 2.1.9 runs on $K$h"   "github.com/containerd/containerd/v2 2.1.9"
   expect "containerd's loaded config on $K$h" 0 kon "$h" "sudo containerd config dump"
+  contains "config version 3 on $K$h"        "version = 3"
   contains "SystemdCgroup = true on $K$h"    "SystemdCgroup = true"
-  contains "pinned sandbox on $K$h"          'sandbox_image = "registry.k8s.io/pause:3.10"'
+  if grep -A3 -E "io.containerd.cri.v1.images.?\.pinned_images\]" <<<"$out" | grep -qE "sandbox = ['\"]registry.k8s.io/pause:3.10['\"]"; then
+    ok "pinned sandbox (cri.v1.images pinned_images) on $K$h"; else bad "pinned sandbox (cri.v1.images pinned_images) on $K$h" "$out"; fi
   expect "containerd answers on $K$h"        0 kon "$h" "sudo ctr --address /run/containerd/containerd.sock version"
   contains "server version on $K$h"          "Server:"
   expect "crictl and modules config on $K$h" 0 kon "$h" "cat /etc/crictl.yaml /etc/modules-load.d/bulwark-kubernetes.conf"
@@ -96,6 +108,8 @@ contains "only haproxy changed"            "Applied: 1 changed,"
 expect "haproxy runs again"                0 kon "$h" "systemctl is-active haproxy"
 expect "apply again"                       1 "$BIN" apply -i "$kinv" --yes
 contains "nothing else to change"          "Applied: 0 changed,"
+if grep -qE "ok +node-prep/${K}4/install$" <<<"$out" && grep -qE "ok +node-prep/${K}7/install$" <<<"$out"; then
+  ok "containerd 2.1.9 counts as installed on a second apply"; else bad "containerd 2.1.9 counts as installed on a second apply" "$(grep install <<<"$out")"; fi
 
 # Bad input: a URL artifact with the wrong digest, served from loopback, is refused and deleted.
 mkdir -p "$kdir/mirror"

@@ -36,7 +36,7 @@ note() { echo "bulwark lab: $*" >&2; }
 
 # ---------------------------------------------------------------- arguments
 verb=${1:-}; [ $# -gt 0 ] && shift
-ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.1 ARTIFACTS=cache/artifacts CONTAINERD_VERSION=1.6.20
+ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.1 ARTIFACTS=cache/artifacts CONTAINERD_VERSION=2.1.9
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -483,10 +483,60 @@ fetch_node_packages() {
   have "$dir/conntrack_*.deb" && have "$dir/iptables_*.deb" || die "no conntrack or iptables package in $dir"
 }
 
+# containerd from newer Debian suites, pinned by pool path and SHA256 as the suites' Packages
+# indexes (dists/SUITE/main/binary-amd64/Packages.xz) listed them on 2026-12-02: 1.7.24 from
+# Debian 13 (trixie), 2.1.9 from Debian unstable (sid). Each depends on libc6 >= 2.34 (Debian 12
+# has 2.36) and on any runc (>= 0.1.0~): Debian 12's own runc goes with it (unstable's runc needs
+# libc6 2.38).
+#   VERSION  POOL-PATH  SHA256
+POOL_CONTAINERD=(
+  "1.7.24 pool/main/c/containerd/containerd_1.7.24~ds1-6+deb13u1_amd64.deb ed708deb96fe476a3bce4efa5c0538dfbcf717ab9a7c7944ba7260342c25899c"
+  "2.1.9 pool/main/c/containerd/containerd_2.1.9+ds1-5_amd64.deb 2dda86ce7033fd612fc50e136679d8174ccad680eb29cd4611e0d2a1b84cf591"
+)
+# Debian 12's own containerd, fetched with apt-get download.
+DEBIAN12_CONTAINERD=1.6.20
+
+# fetch_pool_deb POOL-PATH SHA256 DIR: the file from the Debian archive into DIR, checked against
+# its pinned SHA256 (a file already there with the right sum is kept).
+fetch_pool_deb() {
+  local path=$1 sum=$2 into=$3 f
+  f=$into/${path##*/}
+  if [ -f "$f" ] && [ "$(sha256sum "$f" | cut -d' ' -f1)" = "$sum" ]; then return 0; fi
+  mkdir -p "$into"
+  local url=${MIRROR:-$(default_mirror)}/$path
+  curl -fsSL --retry 2 -o "$f.partial" "$url" ||
+    die "could not download $url; if the suite moved on, take the current file name and SHA256 from its Packages index and update lab.sh"
+  [ "$(sha256sum "$f.partial" | cut -d' ' -f1)" = "$sum" ] || { rm -f "$f.partial"; die "$url does not have the pinned SHA256 $sum"; }
+  mv "$f.partial" "$f"
+}
+
+# containerd/vVERSION for each POOL_CONTAINERD entry: its package and Debian 12's runc, as Bulwark
+# installs them with dpkg.
+fetch_pool_containerd() {
+  local dir=$1 e ver path sum runc
+  runc=$(compgen -G "$dir/downloads/runc_*.deb" | head -1)
+  [ -n "$runc" ] || die "Debian 12's runc package is missing from $dir/downloads"
+  for e in "${POOL_CONTAINERD[@]}"; do
+    read -r ver path sum <<<"$e"
+    fetch_pool_deb "$path" "$sum" "$dir/downloads"
+    mkdir -p "$dir/containerd/v$ver"
+    rm -f "$dir/containerd/v$ver"/*.deb
+    cp "$dir/downloads/${path##*/}" "$runc" "$dir/containerd/v$ver/"
+  done
+}
+
+# Does the cache hold every POOL_CONTAINERD version?
+pool_containerd_present() {
+  local e
+  for e in "${POOL_CONTAINERD[@]}"; do
+    have "$1/containerd/v${e%% *}/containerd_*.deb" && have "$1/containerd/v${e%% *}/runc_*.deb" || return 1
+  done
+}
+
 cmd_artifacts() {
   mkdir -p "$ARTIFACTS"
   local dir; dir=$(cd "$ARTIFACTS" && pwd)
-  if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$CONTAINERD_VERSION/containerd_*.deb" &&
+  if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$DEBIAN12_CONTAINERD/containerd_*.deb" && pool_containerd_present "$dir" &&
     have "$dir/$NODE_PACKAGES_DIR/conntrack_*.deb" && grep -q "^[0-9a-f]*  $NODE_PACKAGES_DIR/conntrack_" "$dir/SHA256SUMS" &&
     (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
     echo "artifact cache $dir is complete and verified ($(wc -l <"$dir/SHA256SUMS") files)"
@@ -520,17 +570,19 @@ cmd_artifacts() {
     rm -rf "$x"
   done
   # containerd and runc, Debian's packages as they are: Bulwark installs them with dpkg.
-  if ! have "$dl/containerd_$CONTAINERD_VERSION*.deb" || ! have "$dl/runc_*.deb"; then
+  if ! have "$dl/containerd_$DEBIAN12_CONTAINERD*.deb" || ! have "$dl/runc_*.deb"; then
     (cd "$dl" && apt-get download containerd runc >/dev/null 2>&1) ||
       { apt-get update -qq && (cd "$dl" && apt-get download containerd runc); } ||
       die "apt-get download containerd runc failed"
   fi
-  have "$dl/containerd_$CONTAINERD_VERSION*.deb" || die "Debian's containerd is no longer $CONTAINERD_VERSION: $(compgen -G "$dl/containerd_*.deb")"
-  mkdir -p "$dir/containerd/v$CONTAINERD_VERSION"
-  rm -f "$dir/containerd/v$CONTAINERD_VERSION"/*.deb
-  cp "$(compgen -G "$dl/containerd_$CONTAINERD_VERSION*.deb" | head -1)" "$(compgen -G "$dl/runc_*.deb" | head -1)" "$dir/containerd/v$CONTAINERD_VERSION/"
+  have "$dl/containerd_$DEBIAN12_CONTAINERD*.deb" || die "Debian's containerd is no longer $DEBIAN12_CONTAINERD: $(compgen -G "$dl/containerd_*.deb")"
+  mkdir -p "$dir/containerd/v$DEBIAN12_CONTAINERD"
+  rm -f "$dir/containerd/v$DEBIAN12_CONTAINERD"/*.deb
+  cp "$(compgen -G "$dl/containerd_$DEBIAN12_CONTAINERD*.deb" | head -1)" "$(compgen -G "$dl/runc_*.deb" | head -1)" "$dir/containerd/v$DEBIAN12_CONTAINERD/"
+  fetch_pool_containerd "$dir"
   fetch_node_packages "$dir"
-  (cd "$dir" && find etcd containerd downloads node-packages -type f | sort | xargs sha256sum >SHA256SUMS)
+  # Every file of the cache but the manifest itself (other parts, such as node packages, included).
+  (cd "$dir" && find . -type f ! -name SHA256SUMS ! -name '*.partial' | sed 's|^\./||' | sort | xargs sha256sum >SHA256SUMS)
   echo "artifact cache $dir: $(wc -l <"$dir/SHA256SUMS") files recorded in SHA256SUMS"
   for v in 3.4.23 3.5.0 3.5.1; do
     printf '  etcd v%s: %s\n' "$v" "$("$dir/etcd/v$v/etcd" --version 2>/dev/null | head -1)"

@@ -1,3 +1,1 @@
-v=$(dpkg-query -W -f='${Version}' containerd 2>/dev/null)
-case "$v" in 1.7.22*) exit 0 ;; "") echo 'containerd is not installed' ;; *) printf 'containerd %s is installed, wants %s\n' "$v" 1.7.22 ;; esac
-exit 1
+v=$(containerd --version 2>/dev/null | awk '{print $3}'); v=${v#*:}; v=${v#v}; v=${v%%[~+-]*}; [ "$v" = 1.7.22 ]
