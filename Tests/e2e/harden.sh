@@ -29,6 +29,16 @@ contains "hardened hosts: nothing to do"   "Applied: 0 changed,"
 expect "audit passes"                      0 "$BIN" audit -i "$hinv"
 contains "not settable is its own status"  "not settable SY18"
 contains "the score"                       "score 100%"
+# The same probe reads the versions the hosts run: the running etcd (3.5.1, which the lab waives)
+# and Debian's OpenSSH, whose backported fixes count (CVE-2024-6387 is fixed in 1:9.2p1-2+deb12u3).
+contains "the audit reads what hosts run"  "Known vulnerabilities in what the hosts run:"
+contains "the running etcd is matched"     "waived: ${H}1: etcd 3.5.1: GHSA-gmph-wf7j-9gcm (CVE-2021-28235)"
+sshv=$(hon 1 dpkg-query -W -f='${Version}' openssh-server 2>/dev/null)
+if dpkg --compare-versions "$sshv" ge "1:9.2p1-2+deb12u3"; then
+  if ! grep -qF "CVE-2024-6387" <<<"$out"; then ok "openssh $sshv: the backport counts as fixed"; else bad "openssh $sshv: the backport counts as fixed" "$out"; fi
+else
+  contains "openssh $sshv is exposed"        "${H}1: openssh openssh-server $sshv: CVE-2024-6387"
+fi
 expect "Bulwark still gets in"             0 "$BIN" ping -i "$hinv"
 contains "over ed25519 and curve25519"     "curve25519-sha256, ssh-ed25519"
 
