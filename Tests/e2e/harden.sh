@@ -33,7 +33,7 @@ contains "the score"                       "score 100%"
 # and Debian's OpenSSH, whose backported fixes count (CVE-2024-6387 is fixed in 1:9.2p1-2+deb12u3).
 contains "the audit reads what hosts run"  "Known vulnerabilities in what the hosts run:"
 contains "the running etcd is matched"     "waived: ${H}1: etcd 3.5.1: GHSA-gmph-wf7j-9gcm (CVE-2021-28235)"
-sshv=$(hon 1 dpkg-query -W -f='${Version}' openssh-server 2>/dev/null)
+sshv=$(hon 1 "dpkg-query -W -f='\${Version}' openssh-server" 2>/dev/null)
 if dpkg --compare-versions "$sshv" ge "1:9.2p1-2+deb12u3"; then
   if ! grep -qF "CVE-2024-6387" <<<"$out"; then ok "openssh $sshv: the backport counts as fixed"; else bad "openssh $sshv: the backport counts as fixed" "$out"; fi
 else
