@@ -18,6 +18,8 @@ deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# The SARIF schema test (Tests/CLITests/SarifSchemaTests.swift) validates with jsonschema, from PyPI.
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet --break-system-packages jsonschema
 
 build: deps
 	$(SWIFT) build

@@ -41,7 +41,7 @@ let package = Package(
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
     .target(name: "SafeYAML", dependencies: ["Support", "CLibYAML", "Yams"], swiftSettings: strict),
     /** The inventory model, its YAML decoding and its validation rules. */
-    .target(name: "Inventory", dependencies: ["Support", "SafeYAML", "KnownHosts", "Yams"], swiftSettings: strict),
+    .target(name: "Inventory", dependencies: ["Support", "SafeYAML", "KnownHosts", "Advisories", "Yams"], swiftSettings: strict),
     /** known_hosts parsing and lookup, hashed entries included. */
     .target(name: "KnownHosts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     /** The seam to hosts: Transport, RemoteHost, RemoteCommand, CommandResult. No C, no sockets. */
@@ -92,7 +92,7 @@ let package = Package(
         reports through notices and a delegate; never prints or exits. */
     .target(name: "Orchestration", dependencies: [
       "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift",
-      "Kubernetes", "Journal", .product(name: "Logging", package: "swift-log"),
+      "Kubernetes", "Journal", "Advisories", "Findings", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: strict),
     /** Network policies as data: Kubernetes manifests in, every allowed connection, diffs, explanations,
         exposure findings and recommended policies out. Pure: no SSH, no cluster. */
@@ -118,9 +118,11 @@ let package = Package(
     .testTarget(name: "NetworkPolicyTests", dependencies: ["NetworkPolicy", "Support", "TestSupport"], exclude: ["Goldens", "Fixtures"]),
     .testTarget(name: "AdvisoriesTests", dependencies: ["Advisories", "BulwarkCLI", "Findings", "Support"]),
     .testTarget(name: "SupportTests", dependencies: ["Support", "KnownHosts"]),
-    .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "TestSupport"]),
+    .testTarget(name: "InventoryTests", dependencies: ["Inventory", "SafeYAML", "KnownHosts", "Advisories", "TestSupport"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["BulwarkCLI", "Planning", "TestSupport", "PlanFixtures", "Inventory", "Etcd"], exclude: ["Goldens"]),
+    .testTarget(name: "CLITests", dependencies: [
+      "BulwarkCLI", "Planning", "TestSupport", "PlanFixtures", "Inventory", "Etcd", "Orchestration", "Advisories", "Findings",
+    ], exclude: ["Goldens", "Fixtures"]),
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "JournalTests", dependencies: ["Journal"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "PlanFixtures", "Inventory", "Planning", "Hardening", "Drift", "TestSupport"]),

@@ -59,11 +59,12 @@ public struct AdvisoriesCommand: AsyncParsableCommand {
   /// Lists advisories, or, with `--version`, what applies to that version and how to clear it.
   public struct List: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Show the advisories that apply.")
-    enum Format: String, ExpressibleByArgument { case text, json, sarif, junit }
+    /// `ids`: the id of each advisory that applies, one a line (for scripts that write waivers).
+    enum Format: String, ExpressibleByArgument { case text, json, sarif, junit, ids }
     @Option(name: .long, help: "The state file holding imported data.") var data: String = AdvisoriesCommand.defaultDataPath
     @Option(name: .long, help: "A component: \(Component.allCases.map(\.rawValue).joined(separator: ", ")).") var component: String?
     @Option(name: .long, help: "A version to match (needs --component).") var version: String?
-    @Option(name: .shortAndLong, help: "Output: text, json, sarif or junit.") var output: Format = .text
+    @Option(name: .shortAndLong, help: "Output: text, json, sarif, junit or ids.") var output: Format = .text
     @Option(name: .long, help: "A condition that holds (repeatable), e.g. windows-nodes.") var condition: [String] = []
     @Option(name: .long, help: "A condition known not to hold (repeatable).") var without: [String] = []
     public init() {}
@@ -105,6 +106,7 @@ public struct AdvisoriesCommand: AsyncParsableCommand {
         print(String(decoding: (try? enc.encode(findings)) ?? Data(), as: UTF8.self))
       case .sarif: print(FindingFormats.sarif(findings), terminator: "")
       case .junit: print(FindingFormats.junit(suite: "advisories", findings: findings) { $0.logicalName ?? "" }, terminator: "")
+      case .ids: for m in matches { print(m.advisory.id) }
       }
       if VulnerabilityPolicy.refuses(findings) { throw ExitCode(2) }
     }

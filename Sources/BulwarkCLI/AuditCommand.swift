@@ -1,3 +1,4 @@
+import Advisories
 import ArgumentParser
 import Foundation
 import Hardening
@@ -11,8 +12,11 @@ struct AuditCommand: AsyncParsableCommand {
     commandName: "audit",
     abstract: "Check every host against the hardening catalogue (read-only): pass, fail, waived, not settable.",
     discussion: """
-      One round trip per host gathers every fact. Waivers come from spec.hardening.waivers; an expired \
-      waiver no longer applies. Exits 0 when nothing fails, 2 when a check fails, 1 when a host could \
+      One round trip per host gathers every fact, including the versions the host runs (dpkg-query, \
+      the running etcd's --version), which are matched against the advisory data with Debian's \
+      version ordering (a backported fix counts as fixed) under spec.security.vulnerabilities. \
+      Waivers come from spec.hardening.waivers; an expired waiver no longer applies. Exits 0 when \
+      nothing fails, 2 when a check fails or a known vulnerability refuses, 1 when a host could \
       not be audited, 3 on invalid input. The harden playbook (run by apply) fixes what fails here.
       """)
 
@@ -23,21 +27,33 @@ struct AuditCommand: AsyncParsableCommand {
   @Option(name: [.short, .customLong("output")], help: "text, json, junit or sarif.")
   var output: Format = .text
 
+  @Option(name: .customLong("advisory-data"), help: "Imported advisory data (bulwark advisories import).")
+  var advisoryData: String = AdvisoriesCommand.defaultDataPath
+
   func run() async throws {
     let (inv, hosts, fleet) = try options.fleet()
     let auditor = Auditor(waivers: inv.hardening.waivers, today: UTCDate.day())
     for w in auditor.expiredWaivers {
       Console.err("warning: the waiver for \(w.id) expired on \(w.expires ?? "?"); the check counts again\n")
     }
-    let audits = await ClusterChecks.audit(inv, hosts: hosts, fleet: fleet, auditor: auditor)
+    let results = await ClusterChecks.auditReadingFacts(inv, hosts: hosts, fleet: fleet, auditor: auditor)
+    let audits = results.map(\.audit)
+    let data = try SecurityFloor.data(at: advisoryData)
+    guard let today = Day(UTCDate.day()) else { throw BulwarkExit.failure }
+    let advisories = results.flatMap { r in
+      r.facts.map { HostAdvisories.findings(host: r.audit.host, facts: $0, data: data, policy: inv.security.vulnerabilities, today: today) } ?? []
+    }
     switch output {
-    case .text: Console.out(AuditReport.text(audits))
+    case .text:
+      Console.out(AuditReport.text(audits))
+      if !advisories.isEmpty { Console.out("\nKnown vulnerabilities in what the hosts run:\n") }
+      for f in advisories { Console.out("  " + f.rendered + "\n") }
     case .json: Console.out(try AuditReport.json(audits))
-    case .junit: Console.out(AuditReport.junit(audits))
-    case .sarif: Console.out(try AuditReport.sarif(audits))
+    case .junit: Console.out(AuditReport.junit(audits, extra: advisories))
+    case .sarif: Console.out(AuditReport.sarif(audits, extra: advisories, extraRules: SecurityFloor.rules(for: advisories, data: data)))
     }
     if audits.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
-    if audits.contains(where: { $0.failed > 0 }) { throw BulwarkExit.changesPending }
+    if audits.contains(where: { $0.failed > 0 }) || VulnerabilityPolicy.refuses(advisories) { throw BulwarkExit.changesPending }
   }
 }
 

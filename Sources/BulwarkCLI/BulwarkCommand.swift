@@ -84,7 +84,7 @@ struct InventoryOptions: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, dot
+  case text, json, dot, sarif, junit
 }
 
 /// Writes to standard output or error without buffering surprises.

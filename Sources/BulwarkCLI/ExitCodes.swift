@@ -12,6 +12,8 @@ public enum BulwarkExit {
   public static let changesPending = ExitCode(2)
   /// The inventory (or a playbook) is invalid.
   public static let invalidInput = ExitCode(3)
+  /// validate, plan: a known vulnerability at the refusing severity, not waived (spec.security.vulnerabilities).
+  public static let refused = ExitCode(4)
 
   /// The exit code for what a command threw, after saying what went wrong on stderr. Argument
   /// errors and exit codes pass through to ArgumentParser, which prints usage where it belongs.
@@ -23,6 +25,7 @@ public enum BulwarkExit {
       switch e.kind {
       case .invalidInput: return invalidInput
       case .failed: return failure
+      case .refused: return refused
       }
     case let e as DiagnosticsError:
       Console.err(e.diagnostics.renderedReport() + "\n")

@@ -16,15 +16,20 @@ struct PlanCommand: AsyncParsableCommand {
       Gathers facts and asks every host how each step stands (read-only, one probe per host), then \
       lists what would change: + create, ~ update, - delete, > run, with what differs and a unified \
       diff for text files. --offline plans without connecting. Exits 0 when nothing would change, 2 \
-      when changes are pending, 3 on invalid input, 1 on error.
+      when changes are pending, 3 on invalid input, 4 when a known vulnerability in the pinned \
+      versions refuses the inventory (nothing is planned then), 1 on error. -o sarif|junit writes the \
+      findings (advisories, validation) to stdout instead of the plan; --out still saves the plan.
       """)
 
   @OptionGroup var options: InventoryOptions
 
   @OptionGroup var playbooks: PlaybookOptions<BootstrapPlaybook>
 
-  @Option(name: [.short, .customLong("output")], help: "text, json or dot.")
+  @Option(name: [.short, .customLong("output")], help: "text, json, dot, sarif or junit.")
   var output: OutputFormat = .text
+
+  @Option(name: .customLong("advisory-data"), help: "Imported advisory data (bulwark advisories import).")
+  var advisoryData: String = AdvisoriesCommand.defaultDataPath
 
   @Option(help: "Also write the plan as JSON to this file.")
   var out: String?
@@ -45,9 +50,16 @@ struct PlanCommand: AsyncParsableCommand {
       logger.debug("\(what) took \(now - mark)")
       mark = now
     }
-    let (inv, diagnostics) = try options.load()
-    lap("loading and validating the inventory")
-    for d in diagnostics { Console.err(d.rendered + "\n") }
+    let check = try InventoryCheck.run(path: options.inventory, dataPath: advisoryData)
+    lap("loading and validating the inventory, matching its versions against the advisories")
+    let findingOutput: FindingOutput = output == .sarif ? .sarif : output == .junit ? .junit : .text
+    // Text: an invalid inventory's diagnostics are printed once, by the exit-code map.
+    if check.loaded.valid != nil || findingOutput != .text {
+      for d in check.diagnostics { Console.err(d.rendered + "\n") }
+    }
+    findingOutput.write(check, suite: "bulwark plan")
+    if findingOutput != .text, check.loaded.valid == nil { throw BulwarkExit.invalidInput }
+    let inv = try check.inventory()
     let book = try playbooks.load(inventoryPath: options.inventory)
     let plan: Plan
     let state = options.stateDirectory(cluster: inv.name)
@@ -70,6 +82,7 @@ struct PlanCommand: AsyncParsableCommand {
     case .text: Console.out(plan.renderedText())
     case .json: Console.out(try plan.renderedJSON())
     case .dot: Console.out(plan.renderedDOT())
+    case .sarif, .junit: break
     }
     if let out {
       try plan.renderedJSON().write(toFile: out, atomically: true, encoding: .utf8)

@@ -87,8 +87,9 @@ public enum AuditReport {
   /// JUnit XML through `FindingFormats.junit`: one test suite per host, one test case per check,
   /// named by its ID; failures are `<failure>`, waived and not-settable checks are `<skipped>` with
   /// the reason. A host that could not be audited has one failing test case, `probe`.
-  public static func junit(_ audits: [HostAudit]) -> String {
-    var findings: [Finding] = [], passed: [String: [String]] = [:]
+  /// `extra` findings (advisories on what the hosts run) join their host's suite.
+  public static func junit(_ audits: [HostAudit], extra: [Finding] = []) -> String {
+    var findings: [Finding] = extra, passed: [String: [String]] = [:]
     for a in audits {
       if let error = a.error {
         findings.append(Finding(ruleID: "probe", level: .error, message: "could not be audited: \(error)",
@@ -103,8 +104,9 @@ public enum AuditReport {
   /// SARIF 2.1.0 through `FindingFormats.sarif`: one rule per check ID (with its CIS ID as a
   /// property), one result per failed or waived check (waived ones are suppressed with the waiver's
   /// reason), located at the host. Passed and not-settable checks have no result.
-  public static func sarif(_ audits: [HostAudit]) -> String {
-    var rules: [FindingRule] = [], seen = Set<String>(), findings: [Finding] = []
+  /// `extra` findings and their rules (advisories on what the hosts run) are added as they are.
+  public static func sarif(_ audits: [HostAudit], extra: [Finding] = [], extraRules: [FindingRule] = []) -> String {
+    var rules: [FindingRule] = extraRules, seen = Set(extraRules.map(\.id)), findings: [Finding] = extra
     for a in audits {
       for r in a.results {
         if seen.insert(r.check.id).inserted {

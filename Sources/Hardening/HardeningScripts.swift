@@ -14,13 +14,19 @@ public enum HardeningScripts {
 
   /// The one-round-trip host probe: the effective sshd settings (`sshd -T`), the mode and owner of each
   /// path, each kernel parameter and whether this host may write it, the number of weak moduli, the
-  /// running etcd's flags (from its command line, so a unit changed without a restart shows) and the
-  /// marker of the loaded firewall.
+  /// running etcd's flags (from its command line, so a unit changed without a restart shows) and
+  /// version (its binary's `--version`), the marker of the loaded firewall, the Debian release's
+  /// codename and the installed versions of `versionedPackages` (`dpkg-query`), for advisory audits.
   ///
   /// Output: `key=value` lines (`sshd.DIRECTIVE`, `stat.PATH.mode`, `stat.PATH.owner`, `sysctl.KEY`,
-  /// `moduli.weak`, `etcd.FLAG`, `nft.bulwark`) and `readonly.KEY` lines, which `HostProbe.parse`
+  /// `moduli.weak`, `etcd.FLAG`, `version.etcd`, `nft.bulwark`, `os.codename`, `dpkg.PACKAGE`) and `readonly.KEY` lines, which `HostProbe.parse`
   /// reads. A missing file or key reads `absent`; a table changed since Bulwark loaded it reads
   /// `changed since Bulwark loaded it`; no table reads empty. Exit status: always 0.
+  /// The Debian packages whose versions the probe reports (`dpkg.NAME=VERSION`), for advisory audits.
+  public static let versionedPackages = [
+    "openssh-server", "openssh-client", "containerd", "containerd.io", "runc", "etcd-server", "kubelet", "kubeadm",
+  ]
+
   public static func hostProbe(paths: [String], sysctlKeys: [String]) -> String {
     #"""
     sshd -T 2>/dev/null | sed -n 's/^\([a-z0-9]*\) \(.*\)$/sshd.\1=\2/p'
@@ -36,7 +42,11 @@ public enum HardeningScripts {
     pid=$(systemctl show -p MainPID --value \#(q(EtcdPaths.unitName)) 2>/dev/null)
     if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
       tr '\0' '\n' < /proc/$pid/cmdline | sed -n 's/^--\([^=]*\)=\(.*\)$/etcd.\1=\2/p'
+      echo "version.etcd=$(/proc/$pid/exe --version 2>/dev/null | sed -n 's/^etcd Version: //p' | head -1)"
     fi
+    echo "os.codename=$(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}")"
+    dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' \#(words(versionedPackages)) 2>/dev/null |
+      awk '$1 == "ii" { print "dpkg." $2 "=" $3 }'
     if \#(firewallUnchanged()); then
       echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\(bulwark [0-9a-f]*\)".*/\1/p' | head -1)"
     else

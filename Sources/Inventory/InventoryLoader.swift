@@ -1,3 +1,4 @@
+import Advisories
 import SafeYAML
 import Support
 import Yams
@@ -68,7 +69,7 @@ private struct Decoder {
     }
     let specKeys = [
       "versions", "network", "etcd", "failureDomains", "endpoint", "siteEndpoints", "sites", "hosts", "ssh",
-      "artifacts", "hardening", "kubernetes",
+      "artifacts", "hardening", "kubernetes", "security",
     ]
     guard let specNode = top.node("spec", required: true),
       let spec = reader.fields(specNode, at: "spec", known: specKeys)
@@ -104,12 +105,13 @@ private struct Decoder {
     let artifacts = self.artifacts(spec)
     let hardening = self.hardening(spec)
     let kubernetes = self.kubernetes(spec)
+    let security = self.security(spec)
 
     guard let name, let versions, let network else { return nil }
     return Inventory(
       name: name, versions: versions, network: network, etcd: etcd, failureDomains: failureDomains,
       endpoint: endpoint, siteEndpoints: siteEndpoints, sites: sites, hosts: hosts, ssh: ssh,
-      artifacts: artifacts, hardening: hardening, kubernetes: kubernetes,
+      artifacts: artifacts, hardening: hardening, kubernetes: kubernetes, security: security,
       sourceMap: SourceMap(file: reader.file, locations: reader.locations))
   }
 
@@ -409,6 +411,13 @@ private struct Decoder {
       }
       return KubernetesSettings(cni: cni, sandboxImage: k.string("sandboxImage"), upgrade: upgrade, nodePortsFrom: nodePortsFrom)
     } ?? KubernetesSettings()
+  }
+
+  func security(_ spec: Fields) -> SecuritySettings {
+    spec.object("security", known: ["vulnerabilities"]) { s -> SecuritySettings? in
+      guard let node = s.node("vulnerabilities") else { return SecuritySettings() }
+      return VulnerabilityPolicy.read(node, at: s.path("vulnerabilities"), reader: reader).map(SecuritySettings.init)
+    } ?? SecuritySettings()
   }
 
   func hardening(_ spec: Fields) -> Hardening {

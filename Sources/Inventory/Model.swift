@@ -1,3 +1,4 @@
+import Advisories
 import Support
 
 /// A cluster inventory: everything Bulwark knows about the desired cluster.
@@ -19,6 +20,8 @@ public struct Inventory: Sendable, Encodable {
   public var artifacts: [String: Artifact]
   public var hardening: Hardening
   public var kubernetes: KubernetesSettings
+  /// `spec.security`: the policy for known vulnerabilities (docs/security.md). Not part of the model's JSON.
+  public var security: SecuritySettings
 
   /// Where each value was written: YAML path to position. Not part of the model's JSON.
   public var sourceMap: SourceMap
@@ -45,6 +48,12 @@ public struct SourceMap: Sendable {
     }
     return SourceLocation(file: file, line: 1, column: 1)
   }
+}
+
+/// `spec.security`: which known-vulnerable versions refuse, and the accepted risks.
+public struct SecuritySettings: Sendable {
+  public var vulnerabilities: VulnerabilityPolicy
+  public init(vulnerabilities: VulnerabilityPolicy = VulnerabilityPolicy()) { self.vulnerabilities = vulnerabilities }
 }
 
 public struct Versions: Sendable, Encodable {

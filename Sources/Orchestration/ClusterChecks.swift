@@ -12,6 +12,14 @@ import Support
 public enum ClusterChecks {
   /// The catalogue against the hosts: one read-only probe each.
   public static func audit(_ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, auditor: Auditor) async -> [HostAudit] {
+    await auditReadingFacts(inv, hosts: hosts, fleet: fleet, auditor: auditor).map(\.audit)
+  }
+
+  /// `audit`, with the facts each host answered (nil for a host that could not be asked), which also
+  /// carry the versions it runs (`HostAdvisories`).
+  public static func auditReadingFacts(
+    _ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, auditor: Auditor
+  ) async -> [(audit: HostAudit, facts: HostFacts?)] {
     let sshFrom = ControllerAddresses.sshFrom(inv), peers = FirewallPeers(inv)
     let byName = Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, $0) })
     let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
@@ -19,15 +27,15 @@ public enum ClusterChecks {
       let r = try await remote.run(HostProbe.command(auditor.checks(for: host)))
       return HostProbe.parse(r.stdoutText)
     }
-    return outcomes.map { o -> HostAudit in
+    return outcomes.map { o -> (audit: HostAudit, facts: HostFacts?) in
       switch (o.result, byName[o.host]) {
       case (.success(let facts), let host?):
         let marker = Firewall.render(for: host, in: inv, peers: peers, sshFrom: sshFrom[host.name] ?? []).marker
-        return auditor.audit(host, facts: facts, firewallMarker: marker)
+        return (auditor.audit(host, facts: facts, firewallMarker: marker), facts)
       case (.failure(let e), _):
-        return HostAudit(host: o.host, results: [], error: describe(e))
+        return (HostAudit(host: o.host, results: [], error: describe(e)), nil)
       case (.success, nil):
-        return HostAudit(host: o.host, results: [], error: "not a host of the inventory")
+        return (HostAudit(host: o.host, results: [], error: "not a host of the inventory"), nil)
       }
     }
   }

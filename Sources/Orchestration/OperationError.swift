@@ -10,6 +10,8 @@ public struct OperationError: Error, Sendable, CustomStringConvertible {
     case invalidInput
     /// The operation ran and failed, or could not run (exit 1).
     case failed
+    /// The security policy refuses what the inventory asks for: known-vulnerable versions (exit 4).
+    case refused
   }
 
   public var kind: Kind

@@ -126,7 +126,7 @@ func sample() -> AdvisoryDatabase {
 @Suite struct PolicyTests {
   let today = Day("2026-06-15")!
 
-  func findings(_ waivers: [Waiver], refuseAt: Severity.Level = .high) throws -> [Finding] {
+  func findings(_ waivers: [AdvisoryWaiver], refuseAt: Severity.Level = .high) throws -> [Finding] {
     VulnerabilityPolicy(refuseAt: refuseAt, waivers: waivers).evaluate(try sample().matches(component: .etcd, version: "3.5.1"), today: today)
   }
 
@@ -139,11 +139,14 @@ func sample() -> AdvisoryDatabase {
 
   @Test(arguments: [("2026-06-15", true), ("2026-12-31", true), ("2026-06-14", false), ("2025-01-01", false)])
   func waiverExpiry(_ expires: String, _ counts: Bool) throws {
-    let fs = try findings([Waiver(id: "CVE-2021-28235", reason: "etcd not exposed", expires: try #require(Day(expires)))])
+    let waiver = AdvisoryWaiver(id: "CVE-2021-28235", reason: "etcd not exposed", expires: try #require(Day(expires)))
+    let fs = try findings([waiver])
     let finding = try #require(fs.first { $0.ruleID == "GHSA-TEST-etcd" })
     #expect((finding.suppressedBecause != nil) == counts)
     #expect(VulnerabilityPolicy.refuses(fs) == !counts)
-    #expect(fs.contains { $0.ruleID == VulnerabilityPolicy.ruleWaiverExpired } == !counts)
+    let problems = VulnerabilityPolicy(waivers: [waiver]).waiverProblems(today: today, isKnown: sample().knows)
+    #expect(problems.map(\.finding.ruleID) == (counts ? [] : [VulnerabilityPolicy.ruleWaiverExpired]))
+    #expect(problems.allSatisfy { $0.finding.level == .warning && $0.field == "expires" })
   }
 
   @Test func pendingConditionsWarnInsteadOfRefusing() {

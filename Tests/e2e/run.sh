@@ -10,9 +10,37 @@ trap 'rm -rf "$work"' EXIT
 
 source Tests/e2e/lib.sh
 
+# The samples pin supported versions with no known vulnerability at or above high: valid.
 expect "validate hybrid sample"            0 "$BIN" validate -i inventories/hybrid.yaml
 contains "validate reports the topology"   'cluster "hybrid", 14 hosts, 5 etcd members, 3 control planes'
 expect "validate single sample"            0 "$BIN" validate -i inventories/single.yaml
+# A copy pinned to etcd 3.5.1 (CVE-2021-28235) is refused (exit 4) before anything is planned; its
+# relative artifact paths (../cache/artifacts) still reach the cache.
+mkdir -p "$work/inventories"
+ln -s "$PWD/cache" "$work/cache"
+cp inventories/hybrid.known_hosts "$work/inventories/"
+sed 's/^    etcd: 3.5.30$/    etcd: 3.5.1/' inventories/hybrid.yaml >"$work/inventories/vulnerable.yaml"
+expect "validate refuses a vulnerable etcd" 4 "$BIN" validate -i "$work/inventories/vulnerable.yaml"
+contains "the finding names fix and field" "inventories/vulnerable.yaml:14:11: error: etcd 3.5.1: GHSA-gmph-wf7j-9gcm (CVE-2021-28235) [critical 9.8]"
+contains "the nearest fix on the line"     "fixed in 3.5.8 [GHSA-gmph-wf7j-9gcm]"
+contains "the refusal says what to do"     "error: refused:"
+expect "plan --offline refuses too"        4 "$BIN" plan --offline -i "$work/inventories/vulnerable.yaml"
+if ! grep -qF "Plan:" <<<"$out"; then ok "a refused plan prints no plan"; else bad "a refused plan prints no plan" "$out"; fi
+expect "validate -o sarif"                 4 "$BIN" validate -i "$work/inventories/vulnerable.yaml" -o sarif
+"$BIN" validate -i "$work/inventories/vulnerable.yaml" -o sarif >"$work/validate.sarif" 2>/dev/null
+if python3 Tests/CLITests/Fixtures/validate_sarif.py Tests/CLITests/Fixtures/sarif-2.1.0-subset.schema.json "$work/validate.sarif"; then
+  ok "the SARIF is valid SARIF 2.1.0"; else bad "the SARIF is valid SARIF 2.1.0"; fi
+# The same copy with what refuses waived, as an operator would.
+{ cat "$work/inventories/vulnerable.yaml"; printf '  security:\n    vulnerabilities:\n      waivers:\n'
+  python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["runs"][0]["results"]:
+    if r["level"] == "error" and not r.get("suppressions"): print(r["ruleId"])' "$work/validate.sarif" | sort -u |
+    while read -r id; do printf '        - {id: %s, reason: "e2e: the sample is only validated and planned offline", expires: %s}\n' "$id" "$(date -u -d tomorrow +%F)"; done
+} >"$work/inventories/waived.yaml"
+expect "validate the waived copy"          0 "$BIN" validate -i "$work/inventories/waived.yaml"
+contains "a waived finding is still shown" "waived: etcd 3.5.1: GHSA-gmph-wf7j-9gcm"
+expect "validate -o junit of the waived"   0 "$BIN" validate -i "$work/inventories/waived.yaml" -o junit
+contains "JUnit skips the waived"          '<skipped message="waived until'
 expect "invalid inventory exits 3"         3 "$BIN" validate -i inventories/invalid/multiple-errors.yaml
 contains "every problem is reported"       "4 errors, 0 warnings"
 contains "diagnostics carry line:column"   "inventories/invalid/multiple-errors.yaml:17:21: error: unknown role"
@@ -20,7 +48,9 @@ expect "missing file exits 3"              3 "$BIN" validate -i "$work/nope.yaml
 contains "missing file is named"           "cannot read $work/nope.yaml"
 expect "alias bomb is refused"             3 timeout 10 "$BIN" validate -i inventories/invalid/alias-bomb.yaml
 expect "plan with changes exits 2"         2 "$BIN" plan --offline -i inventories/hybrid.yaml
-contains "plan ends with a summary"        "Plan: 220 to add, 84 to change, 0 to remove, 63 to run, 12 checks."
+contains "plan ends with a summary"        "Plan: 245 to add, 84 to change, 0 to remove, 68 to run, 12 checks."
+expect "plan -o sarif saves the plan"      2 "$BIN" plan --offline -i inventories/hybrid.yaml -o sarif --out "$work/plan.json"
+contains "the plan's SARIF"                '"version" : "2.1.0"'
 expect "plan -o json exits 2"              2 "$BIN" plan --offline -i inventories/hybrid.yaml -o json --out "$work/plan.json"
 if python3 -c "import json,sys; p=json.load(open(sys.argv[1])); assert p['formatVersion']==1 and len(p['steps'])>100" "$work/plan.json"; then
   ok "saved plan is JSON with steps"; else bad "saved plan is JSON with steps"; fi

@@ -74,6 +74,9 @@ public struct AdvisoryDatabase: Sendable {
     }
   }
 
+  /// Whether an advisory has `name` as its id or one of its aliases.
+  public func knows(_ name: String) -> Bool { data.advisories.contains { $0.names.contains(name) } }
+
   public func condition(_ id: String) -> Condition {
     data.conditions.first { $0.id == id } ?? Condition(id: id, description: id)
   }

@@ -242,6 +242,34 @@ artifact_lines() {
   fi
 }
 
+# The advisories Bulwark's data has for COMPONENT at VERSION, one id a line (none without a binary).
+advisory_ids() {
+  [ -n "${BULWARK_BIN:-}" ] || return 0
+  local out rc
+  out=$("$BULWARK_BIN" advisories list --component "$1" --version "$2" -o ids 2>/dev/null) && rc=0 || rc=$?
+  # 0: nothing refuses, 2: something refuses; anything else is an error the lab cannot waive around.
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || die "bulwark advisories list --component $1 --version $2 failed ($rc)"
+  printf '%s\n' "$out"
+}
+
+# spec.security: the lab pins old versions on purpose (upgrade tests start from vulnerable ones), so
+# each advisory of a version it pins is waived, with the reason, until tomorrow (docs/security.md).
+security_lines() {
+  local cps=$1 expires waivers="" id c
+  expires=$(date -u -d tomorrow +%F)
+  for id in $(advisory_ids etcd "$ETCD_VERSION" | sort -u); do
+    waivers+=$(printf '\n        - {id: %s, reason: "lab: upgrade test from a vulnerable version", expires: %s}' "$id" "$expires")
+  done
+  if [ "$cps" -gt 0 ]; then
+    for id in $( { for c in kube-apiserver kube-controller-manager kubelet kube-proxy kubeadm; do advisory_ids "$c" "$KUBERNETES_VERSION"; done
+                   advisory_ids containerd "$CONTAINERD_VERSION"; } | sort -u); do
+      waivers+=$(printf '\n        - {id: %s, reason: "lab: the Kubernetes and containerd versions its tests pin", expires: %s}' "$id" "$expires")
+    done
+  fi
+  [ -n "$waivers" ] || return 0
+  printf '  security:\n    vulnerabilities:\n      waivers:%s\n' "$waivers"
+}
+
 write_inventory() {
   local n=$1 i cps=0
   for ((i = 1; i <= n; i++)); do [[ $(roles_of "$i" "$n") == *control-plane* ]] && cps=$((cps + 1)); done
@@ -263,6 +291,7 @@ write_inventory() {
     printf '  sites:\n    - name: %s\n      kind: onprem\n      cidr: %s.0/24\n' "$ID" "$SUBNET"
     printf '  ssh:\n    user: %s\n    keys: [id_ed25519]\n    agent: false\n    knownHosts: known_hosts\n    hostKeyPolicy: strict\n' "$LOGIN_USER"
     artifact_lines "$cps"
+    security_lines "$cps"
     echo "  hosts:"
     for ((i = 1; i <= n; i++)); do
       printf '    - name: %s\n      address: %s\n      site: %s\n      roles: [%s]\n      ssh: {become: true}\n' \

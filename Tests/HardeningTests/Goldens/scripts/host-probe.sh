@@ -11,7 +11,11 @@ if [ -r /etc/ssh/moduli ]; then echo "moduli.weak=$(awk '$5 < 2047 && $5 ~ /^[0-
 pid=$(systemctl show -p MainPID --value etcd.service 2>/dev/null)
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
   tr '\0' '\n' < /proc/$pid/cmdline | sed -n 's/^--\([^=]*\)=\(.*\)$/etcd.\1=\2/p'
+  echo "version.etcd=$(/proc/$pid/exe --version 2>/dev/null | sed -n 's/^etcd Version: //p' | head -1)"
 fi
+echo "os.codename=$(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}")"
+dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' openssh-server openssh-client containerd containerd.io runc etcd-server kubelet kubeadm 2>/dev/null |
+  awk '$1 == "ii" { print "dpkg." $2 "=" $3 }'
 if nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - /var/lib/bulwark/firewall.loaded; then
   echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\(bulwark [0-9a-f]*\)".*/\1/p' | head -1)"
 else

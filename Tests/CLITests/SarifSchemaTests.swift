@@ -1,0 +1,77 @@
+import Findings
+import Foundation
+import Orchestration
+import TestSupport
+import Testing
+
+/// The SARIF `validate -o sarif` and `plan -o sarif` print (FindingFormats.sarif over the check's
+/// findings and rules) against a SARIF 2.1.0 schema (Fixtures/sarif-2.1.0-subset.schema.json, written
+/// from the standard), with python3's jsonschema (`make deps` installs it).
+@Suite struct SarifSchemaTests {
+  static let fixtures = repositoryRoot() + "/Tests/CLITests/Fixtures"
+
+  /// hybrid.yaml with a live waiver, an unknown one and its host-key warnings: every kind of finding.
+  func sarif() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sarif-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let hybrid = try String(contentsOfFile: repositoryRoot() + "/inventories/hybrid.yaml", encoding: .utf8)
+    let text = hybrid + [
+      "", "  security:", "    vulnerabilities:", "      waivers:",
+      "        - {id: CVE-2021-28235, reason: \"etcd debug logging is off (no --log-level=debug)\", expires: 2026-12-31}",
+      "        - {id: CVE-2000-0000, reason: \"not an advisory\", expires: 2026-12-31}", "",
+    ].joined(separator: "\n")
+    let path = dir + "/hybrid.yaml"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let check = try InventoryCheck.run(path: path, dataPath: "/nonexistent/advisories.json", today: "2026-12-02")
+    let findings = check.findings
+    #expect(findings.contains { $0.suppressedBecause != nil })
+    #expect(findings.contains { $0.ruleID == "waiver-unknown-advisory" && $0.position != nil })
+    #expect(findings.contains { $0.level == .error && $0.suppressedBecause == nil })
+    return FindingFormats.sarif(findings, rules: check.rules, toolVersion: "test")
+  }
+
+  func validate(_ sarif: String) throws -> (status: Int32, output: String) {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-\(UUID().uuidString).sarif").path
+    try sarif.write(toFile: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let p = Process(), pipe = Pipe()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", Self.fixtures + "/validate_sarif.py", Self.fixtures + "/sarif-2.1.0-subset.schema.json", file]
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, out)
+  }
+
+  @Test func emittedSarifIsValid() throws {
+    let result = try validate(try sarif())
+    #expect(result.status == 0, "\(result.output)")
+  }
+
+  @Test func theSchemaCatchesWhatIsWrong() throws {
+    let good = try sarif()
+    for (what, bad, complaint) in [
+      ("a level SARIF does not have", good.replacingOccurrences(of: "\"level\" : \"error\"", with: "\"level\" : \"fatal\""),
+       "'fatal' is not one of"),
+      ("a line 0", good.replacingOccurrences(of: "\"startLine\" : 14", with: "\"startLine\" : 0"), "0 is less than the minimum of 1"),
+      ("a misspelt member", good.replacingOccurrences(of: "\"justification\"", with: "\"justfication\""),
+       "Additional properties are not allowed"),
+    ] {
+      #expect(bad != good, "\(what): the mutation changed nothing")
+      let result = try validate(bad)
+      #expect(result.status == 3 && result.output.contains(complaint), "\(what): \(result.output)")
+    }
+  }
+
+  @Test func rulesCarryTheAdvisorysFacts() throws {
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(try sarif().utf8)) as? [String: Any])
+    let runs = try #require(doc["runs"] as? [[String: Any]])
+    let driver = try #require((runs.first?["tool"] as? [String: Any])?["driver"] as? [String: Any])
+    let rules = try #require(driver["rules"] as? [[String: Any]])
+    let etcd = try #require(rules.first { $0["id"] as? String == "GHSA-gmph-wf7j-9gcm" })
+    #expect((etcd["properties"] as? [String: String])?["severity"] == "critical 9.8")
+    #expect(etcd["helpUri"] as? String == "https://github.com/advisories/GHSA-gmph-wf7j-9gcm")
+  }
+}
