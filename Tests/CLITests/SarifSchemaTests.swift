@@ -10,11 +10,14 @@ import Testing
 @Suite struct SarifSchemaTests {
   static let fixtures = repositoryRoot() + "/Tests/CLITests/Fixtures"
 
-  /// hybrid.yaml with a live waiver, an unknown one and its host-key warnings: every kind of finding.
+  /// hybrid.yaml on vulnerable versions, with a live waiver, an unknown one and its host-key warnings: every kind of finding.
   func sarif() throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sarif-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    // The sample moved to fixed versions; pinned back to etcd 3.5.1 and containerd 1.7.22 here.
     let hybrid = try String(contentsOfFile: repositoryRoot() + "/inventories/hybrid.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "    etcd: 3.5.30\n", with: "    etcd: 3.5.1\n")
+      .replacingOccurrences(of: "    containerd: 2.1.9\n", with: "    containerd: 1.7.22\n")
     let text = hybrid + [
       "", "  security:", "    vulnerabilities:", "      waivers:",
       "        - {id: CVE-2021-28235, reason: \"etcd debug logging is off (no --log-level=debug)\", expires: 2026-12-31}",

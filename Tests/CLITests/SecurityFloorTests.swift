@@ -122,11 +122,25 @@ struct PolicyOutcome: Equatable, CustomStringConvertible {
 }
 
 @Suite struct SampleInventoryExposureTests {
-  /// inventories/hybrid.yaml pins etcd 3.5.1, which the shipped data knows as vulnerable: validate
+  /// inventories/hybrid.yaml pins etcd 3.5.30, Kubernetes 1.36 and containerd 2.1.9: nothing in the
+  /// shipped data refuses it.
+  @Test func theSampleIsOnFixedVersions() throws {
+    let check = try InventoryCheck.run(path: repositoryRoot() + "/inventories/hybrid.yaml", dataPath: "/nonexistent/advisories.json",
+      today: "2026-12-02")
+    #expect(!check.advisories.contains { $0.level == .error && $0.suppressedBecause == nil }, "\(check.advisories.map(\.message))")
+    #expect(throws: Never.self) { try check.inventory() }
+  }
+
+  /// The same sample pinned back to etcd 3.5.1, which the shipped data knows as vulnerable: validate
   /// and plan refuse it (exit 4), naming the advisory, its fix and the line of `etcd: 3.5.1`.
-  @Test func hybridShowsItsRealExposure() throws {
-    let path = repositoryRoot() + "/inventories/hybrid.yaml"
-    let check = try InventoryCheck.run(path: path, dataPath: "/nonexistent/advisories.json", today: "2026-12-02")
+  @Test func aVulnerableEtcdIsRefusedAtItsLine() throws {
+    let text = try String(contentsOfFile: repositoryRoot() + "/inventories/hybrid.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "    etcd: 3.5.30\n", with: "    etcd: 3.5.1\n")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exposure-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try text.write(toFile: dir + "/hybrid.yaml", atomically: true, encoding: .utf8)
+    let check = try InventoryCheck.run(path: dir + "/hybrid.yaml", dataPath: "/nonexistent/advisories.json", today: "2026-12-02")
     let etcd = try #require(check.advisories.first { $0.message.contains("CVE-2021-28235") })
     #expect(etcd.message.hasPrefix("etcd 3.5.1: GHSA-gmph-wf7j-9gcm (CVE-2021-28235) [critical 9.8]"))
     #expect(etcd.message.hasSuffix("fixed in 3.5.8"))
@@ -134,7 +148,7 @@ struct PolicyOutcome: Equatable, CustomStringConvertible {
     #expect(etcd.position.map { "\($0.line):\($0.column)" } == "14:11")
     do throws(OperationError) {
       _ = try check.inventory()
-      Issue.record("hybrid.yaml was not refused")
+      Issue.record("the vulnerable copy was not refused")
     } catch {
       #expect(error.kind == .refused)
       #expect(error.message.contains("spec.security.vulnerabilities.waivers"))

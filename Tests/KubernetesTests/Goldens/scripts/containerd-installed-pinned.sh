@@ -1,1 +1,1 @@
-v=$(containerd --version 2>/dev/null | awk '{print $3}'); v=${v#*:}; v=${v#v}; v=${v%%[~+-]*}; [ "$v" = 1.7.22 ]
+v=$(containerd --version 2>/dev/null | awk '{print $3}'); v=${v#*:}; v=${v#v}; v=${v%%[~+-]*}; [ "$v" = 1.7.22 ] && exit 0; if [ -z "$v" ]; then echo 'containerd is not installed'; else printf 'containerd %s is installed, wants %s\n' "$v" 1.7.22; fi; exit 1

@@ -1,1 +1,1 @@
-[ "$(awk '$1 == "server:" { print $2 }' /etc/kubernetes/kubelet.conf | sort -u)" = https://k8s-api.aws.example.com:6443 ]
+s=$(awk '$1 == "server:" { print $2 }' /etc/kubernetes/kubelet.conf | sort -u | tr '\n' ' '); [ "$s" = 'https://k8s-api.aws.example.com:6443 ' ] && exit 0; printf 'the kubelet talks to %s, wants %s\n' "${s:-nothing}" https://k8s-api.aws.example.com:6443; exit 1
