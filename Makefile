@@ -36,6 +36,8 @@ test: deps artifacts
 	$(SWIFT) test
 	bash bench/netpol/run.sh $(BIN) --smoke
 	bash bench/plan-scale/run.sh $(BIN) --smoke
+	bash bench/lab/run.sh $(BIN) --smoke
+	bash bench/fanout/run.sh --smoke
 	bash Tests/e2e/run.sh $(BIN)
 
 unit: deps

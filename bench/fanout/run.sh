@@ -2,15 +2,22 @@
 # Side-by-side SSH fan-out: Bulwark's executor, an OpenSSH loop, OpenSSH with ControlMaster,
 # parallel-ssh and ansible-playbook (defaults and tuned), against the same 10 and 50 sshd hosts on
 # 127.0.3.x. Not a test. Needs root. Prints a markdown table of medians and ratios.
+# --smoke (make test): 2 hosts, one run, Bulwark and the OpenSSH loop only, a debug build; it checks
+# the benchmark still works, not its timing.
 set -euo pipefail
 cd "$(dirname "$0")"
+SMOKE=no; [ "${1:-}" = --smoke ] && SMOKE=yes
 RUNS=${RUNS:-5} ANSIBLE_RUNS=${ANSIBLE_RUNS:-3} SIZES=${SIZES:-"10 50"} SCENARIOS=${SCENARIOS:-"one ten copy1m"}
+[ "$SMOKE" = yes ] && RUNS=1 SIZES=2
 out=$(cd ../.. && pwd)/bench/out/fanout
 rm -rf "$out"; mkdir -p "$out"; chmod 755 "$out" "$(dirname "$out")"
 venv=$(cd ../.. && pwd)/bench/out/venv
-[ -x "$venv/bin/python" ] || { python3 -m venv "$venv"; "$venv/bin/pip" install -q parallel-ssh ansible-core; }
-swift build -c release >/dev/null
-fanout=$(swift build -c release --show-bin-path)/fanout
+if [ "$SMOKE" = no ]; then
+  [ -x "$venv/bin/python" ] || { python3 -m venv "$venv"; "$venv/bin/pip" install -q parallel-ssh ansible-core; }
+fi
+mode=release; [ "$SMOKE" = yes ] && mode=debug
+swift build -c "$mode" >/dev/null
+fanout=$(swift build -c "$mode" --show-bin-path)/fanout
 export FANOUT_PORT=22022
 fleet="$out/fleet"
 bash ../../Tests/e2e/sshd-fleet.sh up 50 "$fleet" >/dev/null
@@ -72,6 +79,10 @@ for n in $SIZES; do
   for sc in $SCENARIOS; do
     result[bulwark,$sc,$n]=$(timeit "$RUNS" "$fanout" "$sc" "$out/hosts-$n" "$key" "$kh" "$user")
     result[openssh,$sc,$n]=$(timeit "$RUNS" openssh "$sc" "$out/hosts-$n")
+    if [ "$SMOKE" = yes ]; then
+      echo "smoke: $sc x $n hosts: Bulwark ${result[bulwark,$sc,$n]} s, OpenSSH loop ${result[openssh,$sc,$n]} s" >&2
+      continue
+    fi
     # ControlMaster connections made before timing: the floor. Started by us, stopped by PID.
     for h in $(cat "$out/hosts-$n"); do
       [ -S "$out/cm-$h" ] && continue
@@ -85,6 +96,8 @@ for n in $SIZES; do
     echo "done: $sc x $n hosts" >&2
   done
 done
+
+if [ "$SMOKE" = yes ]; then echo "fanout smoke: ok"; exit 0; fi
 
 # Which key exchange each tool negotiated: one extra sshd that logs it.
 probe="$out/probe"; mkdir -p "$probe"
