@@ -2,7 +2,7 @@
 # Run as root on Debian 12. Targets install what they need and are safe to run twice.
 
 SWIFT      ?= swift
-APT_PKGS   := libssh2-1-dev libyaml-dev libsqlite3-dev pkg-config openssh-client openssh-server sudo python3 python3-pip coreutils procps passwd \
+APT_PKGS   := libssh2-1-dev libyaml-dev libsqlite3-dev pkg-config openssh-client openssh-server sudo python3 python3-pip coreutils procps passwd bc \
               iproute2 util-linux systemd-container debootstrap haproxy openssl curl nftables chromium
 BIN        := .build/debug/bulwark
 
