@@ -18,7 +18,7 @@ finv() {
   echo "kind: Cluster"
   echo "metadata: {name: $F}"
   echo "spec:"
-  echo "  versions: {etcd: 3.5.1, kubernetes: 1.31.2}"
+  echo "  versions: {etcd: 3.5.30, kubernetes: 1.34.9}"
   echo "  etcd: {topology: stacked, allowSingleMember: true}"
   echo "  sites: [{name: $F, kind: onprem}]"
   sed -n '/^  ssh:/,/hostKeyPolicy/p' "$fdir/lab.yaml"

@@ -11,7 +11,7 @@ hon() { local h=$1; shift; "$BIN" lab ssh "${HLAB[@]}" "$H$h" -- "$@"; }
 
 # Four hosts; the inventory names the first three (etcd members). The fourth is a lab host that is
 # not a member, to try the firewall from.
-expect "harden lab: up 4"                  0 "$BIN" lab up 4 "${HLAB[@]}" --subnet 10.123.4 --out "$hdir"
+expect "harden lab: up 4"                  0 "$BIN" lab up 4 "${HLAB[@]}" --subnet 10.123.4 --out "$hdir" --etcd 3.5.1
 hinv="$hdir/etcd.yaml"
 {
   sed -n '/^apiVersion/,/^  hosts:/p' "$hdir/lab.yaml" | sed -e '/kubernetes\|containerd/d' -e '/^  endpoint:/,/^  sites:/{/^  sites:/!d}'

@@ -20,7 +20,7 @@ says_what_differs() {
 
 hostile_start=$(date +%s)
 expect "hostile lab: up 3"                 0 "$BIN" lab up 3 "${HLAB[@]}" --subnet 10.123.11 --out "$hdir"
-etcd_lab_inventory "$hdir/etcd.yaml" "$H" 10.123.11 3.5.1 3
+etcd_lab_inventory "$hdir/etcd.yaml" "$H" 10.123.11 3.5.30 3
 
 # A plan saved from the lab's directory, every path given relative to it; applied from /.
 expect "plan --out, relative paths"        2 env -C "$hdir" "$hbin" plan -i etcd.yaml --out plan.json \
@@ -43,7 +43,7 @@ expect "a second plan: nothing to do"      0 env -C / "$hbin" plan -i "$hdir/etc
 # The third member rebuilt under a hostile name: same address, certificates and flags.
 pki="$hdir/$H.state/pki/etcd"
 hctl() {
-  env ETCDCTL_API=3 cache/artifacts/etcd/v3.5.1/etcdctl --endpoints="https://$(hip 1):2379,https://$(hip 2):2379" \
+  env ETCDCTL_API=3 cache/artifacts/etcd/v3.5.30/etcdctl --endpoints="https://$(hip 1):2379,https://$(hip 2):2379" \
     --cacert="$pki/ca.crt" --cert="$pki/clients/bulwark.crt" --key="$pki/clients/bulwark.key" --dial-timeout=2s --command-timeout=5s "$@"
 }
 marker=/tmp/bulwark-hostile-$$

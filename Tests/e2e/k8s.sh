@@ -34,9 +34,9 @@ expect "the saved plan"                    2 "$BIN" plan -i "$kinv" -o json --ou
 if ! grep -qE 'auth_pass|token: "|secret: ' "$kdir/plan.json"; then ok "no secret in the saved plan"; else bad "no secret in the saved plan"; fi
 
 # A containerd version the cached packages are not is refused before anything runs, at its line.
-sed -e 's/^    containerd: 2.1.9$/    containerd: 1.7.22/' -e 's|containerd/v{version}|containerd/v2.1.9|' "$kinv" >"$kdir/containerd-absent.yaml"
+sed -e 's/^    containerd: 2.1.9$/    containerd: 1.7.29/' -e 's|containerd/v{version}|containerd/v2.1.9|' "$kinv" >"$kdir/containerd-absent.yaml"
 expect "a containerd the cache lacks is refused" 3 "$BIN" plan -i "$kdir/containerd-absent.yaml"
-contains "the refusal names wanted and held" "asks for containerd 1.7.22, but $PWD/cache/artifacts/containerd/v2.1.9 holds containerd 2.1.9"
+contains "the refusal names wanted and held" "asks for containerd 1.7.29, but $PWD/cache/artifacts/containerd/v2.1.9 holds containerd 2.1.9"
 contains "the refusal has its position"    "containerd-absent.yaml:"
 
 expect "apply stops at the kubeadm binaries" 1 "$BIN" apply -i "$kinv" --yes
