@@ -36,8 +36,9 @@ extension KubernetesKinds {
   /// kept off those sites' nodes (SiteProxies). Again after an upgrade, which renders kubeadm's
   /// DaemonSet anew and moves the image on.
   static func siteProxies(_ c: ExpansionContext) -> [StepDraft] {
+    guard c.position == 0 else { return [] }
     let sites = SiteProxies.sites(c.inventory)
-    guard c.position == 0, !sites.isEmpty else { return [] }
+    guard !sites.isEmpty else { return [] }
     let names = sites.map(\.site)
     let path = SiteProxies.manifestPath
     return [

@@ -33,27 +33,21 @@ import Testing
     return FindingFormats.sarif(findings, rules: check.rules, toolVersion: "test")
   }
 
-  func validate(_ sarif: String) throws -> (status: Int32, output: String) {
+  func validate(_ sarif: String) async throws -> (status: Int32, output: String) {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-\(UUID().uuidString).sarif").path
     try sarif.write(toFile: file, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: file) }
-    let p = Process(), pipe = Pipe()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", Self.fixtures + "/validate_sarif.py", Self.fixtures + "/sarif-2.1.0-subset.schema.json", file]
-    p.standardOutput = pipe
-    p.standardError = pipe
-    try p.run()
-    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    return (p.terminationStatus, out)
+    let r = try await ChildProcess.run("/usr/bin/env",
+      ["python3", Self.fixtures + "/validate_sarif.py", Self.fixtures + "/sarif-2.1.0-subset.schema.json", file])
+    return (r.status, r.output)
   }
 
-  @Test func emittedSarifIsValid() throws {
-    let result = try validate(try sarif())
+  @Test func emittedSarifIsValid() async throws {
+    let result = try await validate(try sarif())
     #expect(result.status == 0, "\(result.output)")
   }
 
-  @Test func theSchemaCatchesWhatIsWrong() throws {
+  @Test func theSchemaCatchesWhatIsWrong() async throws {
     let good = try sarif()
     for (what, bad, complaint) in [
       ("a level SARIF does not have", good.replacingOccurrences(of: "\"level\" : \"error\"", with: "\"level\" : \"fatal\""),
@@ -63,7 +57,7 @@ import Testing
        "Additional properties are not allowed"),
     ] {
       #expect(bad != good, "\(what): the mutation changed nothing")
-      let result = try validate(bad)
+      let result = try await validate(bad)
       #expect(result.status == 3 && result.output.contains(complaint), "\(what): \(result.output)")
     }
   }

@@ -14,9 +14,7 @@ import Yams
 @Suite struct JoinFlowTests {
   static let root = repositoryRoot()
 
-  func hybrid() throws -> Inventory {
-    try #require(InventoryLoader().load(path: Self.root + "/inventories/hybrid.yaml").inventory)
-  }
+  func hybrid() throws -> Inventory { try HybridSample.load() }
 
   func plan(_ inv: Inventory, _ playbook: String, established: Set<String> = [], inputs: KubernetesInputs = .placeholder) throws -> Plan {
     let book = try PlaybookLoader().load(path: Self.root + "/playbooks/\(playbook).yaml").get()
@@ -108,21 +106,8 @@ import Yams
   }
 
   func openssl(_ arguments: [String]) async throws -> (status: Int32, out: String) {
-    let out = NSTemporaryDirectory() + "bulwark-openssl-\(UUID().uuidString)"
-    FileManager.default.createFile(atPath: out, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: out) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    p.arguments = arguments
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-    p.standardOutput = handle
-    p.standardError = handle
-    let status: Int32 = try await withCheckedThrowingContinuation { c in
-      p.terminationHandler = { c.resume(returning: $0.terminationStatus) }
-      do { try p.run() } catch { c.resume(throwing: error) }
-    }
-    try handle.close()
-    return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    let r = try await ChildProcess.run("/usr/bin/openssl", arguments)
+    return (r.status, r.output)
   }
 
   // MARK: the bootstrap token at scale time (finding 2)
@@ -130,16 +115,7 @@ import Yams
   /// kubeadm's bootstrap tokens expire (Bulwark makes them for 2h): a scale makes the token valid
   /// on the first control plane before any new worker joins with it.
   @Test func aScaleMakesTheTokenValidBeforeTheJoins() throws {
-    var text = try String(contentsOfFile: Self.root + "/inventories/hybrid.yaml", encoding: .utf8)
-    text = text.replacingOccurrences(of: "  kubernetes:\n    cni:", with: """
-          - name: worker-dc1-2
-            address: 10.10.3.12
-            site: dc1
-            roles: [worker]
-        kubernetes:
-          cni:
-      """)
-    let inv = try #require(InventoryLoader().load(bytes: Array(text.utf8), file: "hybrid.yaml").inventory)
+    let inv = try HybridSample.load(extraWorker: true)
     let established = Set(inv.hosts.filter { ($0.has(.controlPlane) || $0.has(.worker)) && $0.name != "worker-dc1-2" }.map(\.name))
     let p = try plan(inv, "scale", established: established)
     let token = try #require(p.step("join-token/cp-dc1/token"))

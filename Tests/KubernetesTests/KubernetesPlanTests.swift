@@ -11,21 +11,7 @@ import Testing
 @Suite struct KubernetesPlanTests {
   static let root = repositoryRoot()
 
-  func hybrid(extraWorker: Bool = false) throws -> Inventory {
-    var text = try String(contentsOfFile: Self.root + "/inventories/hybrid.yaml", encoding: .utf8)
-    if extraWorker {
-      text = text.replacingOccurrences(of: "  kubernetes:\n    cni:", with: """
-            - name: worker-dc1-2
-              address: 10.10.3.12
-              site: dc1
-              roles: [worker]
-          kubernetes:
-            cni:
-        """)
-    }
-    let loaded = InventoryLoader().load(bytes: Array(text.utf8), file: Self.root + "/inventories/hybrid.yaml")
-    return try #require(loaded.inventory, "\(loaded.diagnostics)")
-  }
+  func hybrid(extraWorker: Bool = false) throws -> Inventory { try HybridSample.load(extraWorker: extraWorker) }
 
   /// Artifacts with fixed digests, as a filled cache would give; secrets not made yet.
   func inputs(_ facts: KubernetesClusterFacts) -> KubernetesInputs {

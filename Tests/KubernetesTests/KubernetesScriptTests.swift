@@ -277,21 +277,7 @@ struct ScratchDirectory {
   }
 
   private func runOnce(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-    let out = path + "/stdout", err = path + "/stderr"
-    try Data().write(to: URL(fileURLWithPath: out))
-    try Data().write(to: URL(fileURLWithPath: err))
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = arguments
-    p.currentDirectoryURL = URL(fileURLWithPath: path)
-    p.standardInput = FileHandle.nullDevice
-    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-    p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-      p.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-      do { try p.run() } catch { continuation.resume(throwing: error) }
-    }
-    func read(_ file: String) -> String { (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
-    return (status, read(out), read(err))
+    let r = try await ChildProcess.run("/bin/sh", arguments, in: path)
+    return (r.status, r.stdout, r.stderr)
   }
 }
