@@ -66,16 +66,21 @@ public struct Auditor: Sendable {
     }
   }
 
+  /// The fact FW1 reads: the loaded table's marker, compared against the rendered one.
+  static let firewallFact = "nft.bulwark"
+
   public var expiredWaivers: [Waiver] { waivers.filter { w in w.expires.map { $0 < today } ?? false } }
 
   /// `firewallMarker`: the comment the host's rendered firewall carries (FW1 compares it).
   public func audit(_ host: ClusterHost, facts: HostFacts, firewallMarker: String) -> HostAudit {
     var results: [AuditResult] = []
     for check in checks(for: host) {
+      let loaded = check.fact == Self.firewallFact
       let actual = facts.values[check.fact] ?? "absent"
-      let passes = check.remedy == .firewall ? actual == firewallMarker : check.expect.accepts(actual)
+      let passes = loaded ? actual == firewallMarker : check.expect.accepts(actual)
+      let configured = loaded ? nil : ConfiguredState.failure(of: check, live: actual, passes: passes, facts: facts)
       let status: CheckStatus
-      if passes {
+      if passes && configured == nil {
         status = .pass
       } else if let w = waiver(for: check) {
         status = .waived(reason: w.reason)
@@ -83,7 +88,7 @@ public struct Auditor: Sendable {
         status = .notSettable(actual: actual)
       } else {
         let firewall = actual.isEmpty ? "no bulwark table loaded" : actual.hasPrefix("bulwark ") ? "a different rule set is loaded" : actual
-        status = .fail(actual: check.remedy == .firewall ? firewall : actual)
+        status = .fail(actual: loaded ? firewall : configured ?? actual)
       }
       results.append(AuditResult(check: check, status: status))
     }

@@ -128,6 +128,9 @@ public enum Catalogue {
   public static let all: [Check] = sshdChecks + sysctlChecks + fileChecks + etcdChecks + [
     Check(id: "FW1", cis: "U24 4.2", title: "host firewall: Bulwark's nftables table, inbound dropped by default",
       roles: .all, fact: "nft.bulwark", expect: .equals("the rule set Bulwark renders"), remedy: .firewall),
+    // The table must come back after a reboot: its unit is enabled (checked at boot, not only loaded now).
+    Check(id: "FW2", cis: nil, title: "bulwark-firewall.service enabled: the table is loaded at every boot",
+      roles: .all, fact: "unit.bulwark-firewall.service", expect: .equals("enabled"), remedy: .firewall),
   ]
 
   static let sshdChecks: [Check] = [

@@ -19,8 +19,10 @@ public enum HostProbe {
   /// Every fact the given checks read, in one script (`HardeningScripts.hostProbe`): each path and
   /// kernel parameter once, in catalogue order.
   public static func command(_ checks: [Check]) -> RemoteCommand {
-    var paths: [String] = [], keys: [String] = []
+    var paths: [String] = [], keys: [String] = [], keywords: [String] = [], units: [String] = []
     for c in checks {
+      if case .sshd(let directive, _) = c.remedy, !keywords.contains(directive.lowercased()) { keywords.append(directive.lowercased()) }
+      if c.fact.hasPrefix("unit.") { units.append(String(c.fact.dropFirst(5))) }
       if c.fact.hasPrefix("stat.") {
         let path = String(c.fact.dropFirst(5).split(separator: ".").dropLast().joined(separator: "."))
         if !paths.contains(path) { paths.append(path) }
@@ -29,7 +31,7 @@ public enum HostProbe {
         if !keys.contains(key) { keys.append(key) }
       }
     }
-    return RemoteCommand(["sh", "-c", HardeningScripts.hostProbe(paths: paths, sysctlKeys: keys)])
+    return RemoteCommand(["sh", "-c", HardeningScripts.hostProbe(paths: paths, sysctlKeys: keys, sshdKeywords: keywords, units: units)])
   }
 
   public static func parse(_ output: String) -> HostFacts {

@@ -19,7 +19,8 @@ public enum HardeningScripts {
   /// codename and the installed versions of `versionedPackages` (`dpkg-query`), for advisory audits.
   ///
   /// Output: `key=value` lines (`sshd.DIRECTIVE`, `stat.PATH.mode`, `stat.PATH.owner`, `sysctl.KEY`,
-  /// `moduli.weak`, `etcd.FLAG`, `version.etcd`, `nft.bulwark`, `os.codename`, `dpkg.PACKAGE`) and `readonly.KEY` lines, which `HostProbe.parse`
+  /// `moduli.weak`, `etcd.FLAG`, `version.etcd`, `nft.bulwark`, `os.codename`, `dpkg.PACKAGE`, and the configured state:
+  /// `sysctlboot.KEY`, `sysctlfrom.KEY`, `sysctlover.KEY`, `sshdfrom.KEYWORD`, `unit.NAME`, `unitactive.NAME`) and `readonly.KEY` lines, which `HostProbe.parse`
   /// reads. A missing file or key reads `absent`; a table changed since Bulwark loaded it reads
   /// `changed since Bulwark loaded it`; no table reads empty. Exit status: always 0.
   /// The Debian packages whose versions the probe reports (`dpkg.NAME=VERSION`), for advisory audits.
@@ -27,7 +28,7 @@ public enum HardeningScripts {
     "openssh-server", "openssh-client", "containerd", "containerd.io", "runc", "etcd-server", "kubelet", "kubeadm",
   ]
 
-  public static func hostProbe(paths: [String], sysctlKeys: [String]) -> String {
+  public static func hostProbe(paths: [String], sysctlKeys: [String], sshdKeywords: [String] = [], units: [String] = []) -> String {
     #"""
     sshd -T 2>/dev/null | sed -n 's/^\([a-z0-9]*\) \(.*\)$/sshd.\1=\2/p'
     for p in \#(words(paths)); do
@@ -52,8 +53,27 @@ public enum HardeningScripts {
     else
       echo "nft.bulwark=$(nft list table inet bulwark >/dev/null 2>&1 && echo changed since Bulwark loaded it)"
     fi
+    \#(configuredState(sysctlKeys: sysctlKeys, sshdKeywords: sshdKeywords, units: units))
     exit 0
     """#
+  }
+
+  /// The probe's part about the next boot and the next sshd reload (`ConfiguredStateScripts.swift`):
+  /// what the sysctl files set and from where, where each sshd keyword is first read from, and
+  /// whether each unit starts at boot (`unit.NAME`, `systemctl is-enabled`; empty when there is no
+  /// such unit) and runs now (`unitactive.NAME`).
+  static func configuredState(sysctlKeys: [String], sshdKeywords: [String], units: [String]) -> String {
+    var parts: [String] = []
+    if !sysctlKeys.isEmpty { parts.append("( \(sysctlBootValues(keys: sysctlKeys))\n) 2>/dev/null") }
+    if !sshdKeywords.isEmpty { parts.append("( \(sshdSettingSources(keywords: sshdKeywords))\n) 2>/dev/null") }
+    if !units.isEmpty {
+      parts.append("""
+        for u in \(words(units)); do
+          echo "unit.$u=$(systemctl is-enabled "$u" 2>/dev/null)"; echo "unitactive.$u=$(systemctl is-active "$u" 2>/dev/null)"
+        done
+        """)
+    }
+    return parts.joined(separator: "\n")
   }
 
   /// H25's test: exit 0 when `/etc/ssh/moduli` holds no group under 2048 bits (or does not exist);

@@ -8,17 +8,26 @@ extension HardeningKinds {
   /// names the checks it carries, as `bulwark checks` lists them.
   public static func sshdConfig(_ catalogue: [Check]) -> String {
     let ids = CheckIDs.summary(catalogue.filter { if case .sshd = $0.remedy { true } else { false } })
-    var seen = Set<String>(), lines = ["# Managed by Bulwark: hardened sshd (checks \(ids) of `bulwark checks`). Validated with sshd -t."]
+    let lines = ["# Managed by Bulwark: hardened sshd (checks \(ids) of `bulwark checks`). Validated with sshd -t."]
+      + sshdSettings(catalogue).map { "\($0.directive) \($0.value)" }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Every sshd directive of the catalogue once, with its value, in catalogue order.
+  public static func sshdSettings(_ catalogue: [Check]) -> [(directive: String, value: String)] {
+    var seen = Set<String>(), out: [(directive: String, value: String)] = []
     for c in catalogue {
       guard case .sshd(let directive, let value) = c.remedy, seen.insert(directive).inserted else { continue }
-      lines.append("\(directive) \(value)")
+      out.append((directive, value))
     }
-    return lines.joined(separator: "\n") + "\n"
+    return out
   }
 }
 
 /// `hardening.sshd`: the weak moduli dropped (H25), then the drop-in, guarded: `sshd -t` validates it,
-/// a reload applies it, and a new connection must get in, or the old file comes back.
+/// a reload applies it, and a new connection must get in, or the old file comes back. Then the lines
+/// of other files sshd reads first (sshd keeps the first value it reads) that set those keywords
+/// otherwise: commented out, each file kept as it was (`HardeningScripts.disableSSHDConflicts`).
 struct SSHDKind: StepKind {
   let name = "hardening.sshd"
   let parameters: [ParameterSpec] = []
@@ -41,6 +50,10 @@ struct SSHDKind: StepKind {
         .guardedConfig(path: HardeningKinds.sshdDropIn, content: HardeningKinds.sshdConfig(catalogue), mode: 0o600,
           validate: ["sshd", "-t"], activate: ["systemctl", "reload", "ssh.service"], deactivate: ["systemctl", "reload", "ssh.service"],
           liveCheck: [])),
+      StepDraft("sshd-conflicts", "lines sshd reads before \(HardeningKinds.sshdDropIn) that set its keywords otherwise: commented out (each file kept as *.bulwark-disabled), sshd -t, reload",
+        action: .update,
+        .command(argv: ["sh", "-c", HardeningScripts.disableSSHDConflicts(settings: HardeningKinds.sshdSettings(catalogue), file: HardeningKinds.sshdDropIn)],
+          unless: ["sh", "-c", HardeningScripts.sshdConflicts(settings: HardeningKinds.sshdSettings(catalogue), file: HardeningKinds.sshdDropIn)])),
     ]
   }
 }

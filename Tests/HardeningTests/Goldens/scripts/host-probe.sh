@@ -21,4 +21,69 @@ if nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - /var/lib/bu
 else
   echo "nft.bulwark=$(nft list table inet bulwark >/dev/null 2>&1 && echo changed since Bulwark loaded it)"
 fi
+( { for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do
+  for f in "$d"/*.conf; do [ -e "$f" ] && printf '%s/%s\n' "${f##*/}" "$f"; done
+done | LC_ALL=C sort -t/ -k1,1 -s -u | cut -d/ -f2- | {
+  seen=; while IFS= read -r f; do printf '%s\n' "$f"; [ "$f" -ef /etc/sysctl.conf ] && seen=1; done
+  [ -n "$seen" ] || [ ! -f /etc/sysctl.conf ] || printf '%s\n' /etc/sysctl.conf; }; } | LC_ALL=C awk -v keys='net.ipv4.ip_forward net.ipv4.conf.all.send_redirects net.ipv4.conf.default.send_redirects net.ipv4.icmp_ignore_bogus_error_responses net.ipv4.icmp_echo_ignore_broadcasts net.ipv4.conf.all.accept_redirects net.ipv4.conf.default.accept_redirects net.ipv6.conf.all.accept_redirects net.ipv6.conf.default.accept_redirects net.ipv4.conf.all.secure_redirects net.ipv4.conf.default.secure_redirects net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter net.ipv4.conf.all.accept_source_route net.ipv4.conf.default.accept_source_route net.ipv6.conf.all.accept_source_route net.ipv4.conf.all.log_martians net.ipv4.conf.default.log_martians net.ipv4.tcp_syncookies net.ipv6.conf.all.accept_ra net.ipv6.conf.default.accept_ra kernel.randomize_va_space kernel.yama.ptrace_scope fs.suid_dumpable fs.protected_hardlinks fs.protected_symlinks kernel.kptr_restrict kernel.dmesg_restrict kernel.sysrq net.ipv4.tcp_rfc1337' 'function parse(line,   e, s) {
+  sub(/^[ \t]+/, "", line)
+  if (line == "" || line ~ /^[#;]/) return 0
+  e = index(line, "="); if (e == 0) return 0
+  K = substr(line, 1, e - 1); V = substr(line, e + 1)
+  sub(/[ \t]+$/, "", K); sub(/^-[ \t]*/, "", K); gsub(/^[ \t]+|[ \t]+$/, "", V); gsub(/[ \t]+/, " ", V)
+  s = match(K, /[.\/]/); if (s && substr(K, s, 1) == "/") gsub(/\//, ".", K)
+  return K ~ /[*?[]/ ? 2 : 1
+}
+function glob(g) { gsub(/[.]/, "[.]", g); gsub(/[*]/, ".*", g); gsub(/[?]/, ".", g); return "^" g "$" }
+BEGIN { n = split(keys, w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1 }
+{
+  f = $0
+  while ((getline line < f) > 0) {
+    t = parse(line)
+    if (t == 1 && (K in want)) {
+      if ((K in from) && from[K] != f) over[K] = over[K] " " from[K]
+      val[K] = V; from[K] = f
+    } else if (t == 2) {
+      for (k in want) if (k ~ glob(K)) { gval[k] = V; gfrom[k] = f }
+    }
+  }
+  close(f)
+}
+END {
+  for (i = 1; i <= n; i++) {
+    k = w[i]
+    if (k in val) { v = val[k]; f = from[k] } else if (k in gval) { v = gval[k]; f = gfrom[k] } else { v = "unset"; f = "" }
+    print "sysctlboot." k "=" v; print "sysctlfrom." k "=" f
+    if (k in over) print "sysctlover." k "=" substr(over[k], 2)
+  }
+}'
+) 2>/dev/null
+( drop=$(for f in /etc/ssh/sshd_config.d/*.conf; do [ -e "$f" ] && printf '%s\n' "$f"; done)
+LC_ALL=C awk -v keys='ciphers clientaliveinterval clientalivecountmax disableforwarding gssapiauthentication hostbasedauthentication ignorerhosts kexalgorithms logingracetime loglevel macs maxauthtries maxsessions maxstartups permitemptypasswords permitrootlogin permituserenvironment usepam passwordauthentication kbdinteractiveauthentication pubkeyauthentication strictmodes compression tcpkeepalive hostkeyalgorithms' -v drop="$drop" -v main=/etc/ssh/sshd_config 'function walk(f,   line, k, kw, v, ln, i, n, d) {
+  if (stop && f == mine) { done = 1; return }
+  ln = 0
+  while (!done && (getline line < f) > 0) {
+    ln++; sub(/^[ \t]+/, "", line)
+    if (line == "" || line ~ /^#/) continue
+    kw = line; sub(/[ \t=].*/, "", kw); k = tolower(kw)
+    if (k == "match") break
+    if (k == "include") {
+      if (!included) { included = 1; n = split(drop, d, "\n"); for (i = 1; i <= n; i++) if (d[i] != "") walk(d[i]) }
+      continue
+    }
+    v = substr(line, length(kw) + 1); sub(/^[ \t]*=?[ \t]*/, "", v); sub(/[ \t]+$/, "", v)
+    if (k in want) seen(f, ln, kw, k, v)
+  }
+  close(f)
+}
+function seen(f, ln, kw, k, v) { if (!(k in from)) from[k] = f }
+BEGIN {
+  n = split(keys, w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1
+  walk(main)
+  for (i = 1; i <= n; i++) if (w[i] in from) print "sshdfrom." w[i] "=" from[w[i]]
+}' </dev/null
+) 2>/dev/null
+for u in bulwark-firewall.service; do
+  echo "unit.$u=$(systemctl is-enabled "$u" 2>/dev/null)"; echo "unitactive.$u=$(systemctl is-active "$u" 2>/dev/null)"
+done
 exit 0
