@@ -147,6 +147,8 @@ source Tests/e2e/lab.sh
 source Tests/e2e/etcd.sh
 # Hardening on lab hosts: audit in every format, sshd and firewall from outside, tamper and heal.
 source Tests/e2e/harden.sh
+# Configured state: a foreign sysctl file, an sshd drop-in read first, a disabled boot unit; named, remedied, rebooted.
+source Tests/e2e/harden-configured.sh
 # The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
 source Tests/e2e/firewall.sh
 
