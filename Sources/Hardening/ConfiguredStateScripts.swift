@@ -145,8 +145,8 @@ extension HardeningScripts {
 
   /// The awk functions the sshd readers share. `walk(f)` reads `f` as sshd does, up to its first
   /// `Match` (what follows is conditional, not global), reading the drop-ins (`drop`, one path a
-  /// line) in place of the first `Include`, and stops for good at Bulwark's drop-in (`mine`) when
-  /// `stop` is set. For each keyword of `want` it calls `seen(file, line number, keyword as
+  /// line) in place of the first `Include`, and stops for good where Bulwark's drop-in (`mine`) is
+  /// or would be read, when `stop` is set (so a plan made before the drop-in exists is right too). For each keyword of `want` it calls `seen(file, line number, keyword as
   /// written, keyword in lower case, value)`.
   static let sshdWalk = #"""
     function walk(f,   line, k, kw, v, ln, i, n, d) {
@@ -158,7 +158,10 @@ extension HardeningScripts {
         kw = line; sub(/[ \t=].*/, "", kw); k = tolower(kw)
         if (k == "match") break
         if (k == "include") {
-          if (!included) { included = 1; n = split(drop, d, "\n"); for (i = 1; i <= n; i++) if (d[i] != "") walk(d[i]) }
+          if (!included) {
+            included = 1; n = split(drop, d, "\n")
+            for (i = 1; i <= n && !done; i++) if (d[i] != "") { if (stop && d[i] >= mine) done = 1; else walk(d[i]) }
+          }
           continue
         }
         v = substr(line, length(kw) + 1); sub(/^[ \t]*=?[ \t]*/, "", v); sub(/[ \t]+$/, "", v)

@@ -157,6 +157,20 @@ import Testing
     #expect(after["sshdfrom.permitrootlogin"] == r + drop, "Bulwark's drop-in is now read first")
   }
 
+  /// Before Bulwark's drop-in exists (a fresh host's plan), only what sshd would read before it
+  /// counts: not the drop-ins that sort after its name, nor sshd_config's lines after the Include.
+  @Test func sshdConflictsBeforeTheDropInExists() async throws {
+    let r = try tree([
+      "/etc/ssh/sshd_config": "Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication yes\n",
+      "/etc/ssh/sshd_config.d/00-a.conf": "PermitRootLogin yes\n",
+      "/etc/ssh/sshd_config.d/50-cloud.conf": "PasswordAuthentication yes\n",
+    ])
+    defer { try? FileManager.default.removeItem(atPath: r) }
+    let test = try await sh(["-c", HardeningScripts.sshdConflicts(settings: Self.sshd, file: HardeningKinds.sshdDropIn, root: r)])
+    #expect(test.status == 1 && test.stdout == "\(r)/etc/ssh/sshd_config.d/00-a.conf:1 sets PermitRootLogin yes before Bulwark's drop-in, Bulwark wants no\n",
+      "\(test.stdout) \(test.stderr)")
+  }
+
   /// The audit fails a kernel parameter whose live value is right but whose next boot is not, and
   /// names the file; an sshd value names the file it was read from; a unit is judged at boot.
   @Test func theAuditReadsTheConfiguredState() throws {

@@ -8,7 +8,10 @@ found=$(LC_ALL=C awk -v wanted='permitrootlogin=no passwordauthentication=no' -v
     kw = line; sub(/[ \t=].*/, "", kw); k = tolower(kw)
     if (k == "match") break
     if (k == "include") {
-      if (!included) { included = 1; n = split(drop, d, "\n"); for (i = 1; i <= n; i++) if (d[i] != "") walk(d[i]) }
+      if (!included) {
+        included = 1; n = split(drop, d, "\n")
+        for (i = 1; i <= n && !done; i++) if (d[i] != "") { if (stop && d[i] >= mine) done = 1; else walk(d[i]) }
+      }
       continue
     }
     v = substr(line, length(kw) + 1); sub(/^[ \t]*=?[ \t]*/, "", v); sub(/[ \t]+$/, "", v)
