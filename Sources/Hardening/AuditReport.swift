@@ -23,6 +23,7 @@ public enum AuditReport {
       case .moduli: remedy = "filter /etc/ssh/moduli"
       case .firewall: remedy = "nftables table"
       case .etcdUnit: remedy = "etcd unit"
+      case .unitMasked: remedy = "systemctl mask"
       }
       let expected = c.expect.text.replacingOccurrences(of: "|", with: "\\|")
       out += "| \(c.id) | \(c.cis ?? "") | \(c.title.replacingOccurrences(of: "|", with: "\\|")) | \(hosts) | `\(c.fact)` | \(expected) | \(remedy) |\n"

@@ -49,6 +49,8 @@ public enum Remedy: Sendable, Equatable {
   case firewall
   /// Set by the etcd unit Bulwark renders (the etcd playbook fixes it).
   case etcdUnit
+  /// A unit masked (`systemctl mask --now`), so nothing starts it, at boot or as a dependency.
+  case unitMasked(name: String)
 }
 
 /// One entry of the catalogue: an audit (a fact and the value it must have) and its remedy.
@@ -125,7 +127,7 @@ public enum Catalogue {
       remedy: .etcdUnit)
   }
 
-  public static let all: [Check] = sshdChecks + sysctlChecks + fileChecks + etcdChecks + [
+  public static let all: [Check] = sshdChecks + sysctlChecks + fileChecks + etcdChecks + unitChecks + [
     Check(id: "FW1", cis: "U24 4.2", title: "host firewall: Bulwark's nftables table, inbound dropped by default",
       roles: .all, fact: "nft.bulwark", expect: .equals("the rule set Bulwark renders"), remedy: .firewall),
     // The table must come back after a reboot: its unit is enabled (checked at boot, not only loaded now).
@@ -209,6 +211,14 @@ public enum Catalogue {
     mode("E13", nil, "etcd server key 600", EtcdPaths.serverKey, 0o600, .etcd),
     mode("E13", nil, "etcd peer key 600", EtcdPaths.peerKey, 0o600, .etcd),
     mode("E13", nil, "etcd CA certificate 644", EtcdPaths.caCertificate, 0o644, .etcd),
+  ]
+
+  /// Units hardening masks. debug-shell.service is a root shell on tty9 with no authentication;
+  /// masking it keeps a dependency or `systemd.debug_shell` from starting it (DISA STIG
+  /// RHEL-08-040180 and RHEL-09-211055; the unit: systemd units/debug-shell.service.in).
+  static let unitChecks: [Check] = [
+    Check(id: "U1", cis: nil, title: "debug-shell.service masked: no unauthenticated root shell on tty9", roles: .all,
+      fact: "unit.debug-shell.service", expect: .equals("masked"), remedy: .unitMasked(name: "debug-shell.service")),
   ]
 
   static let etcdChecks: [Check] = [

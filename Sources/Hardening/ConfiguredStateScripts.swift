@@ -253,3 +253,25 @@ extension HardeningScripts {
       """
   }
 }
+
+extension HardeningScripts {
+  /// The units test: exit 0 when every unit is masked (`systemctl is-enabled` says `masked`);
+  /// otherwise one line per unit, `UNIT is STATE at boot (ACTIVE now), wants masked`, and exit 1.
+  public static func unitsMasked(_ units: [String]) -> String {
+    """
+    bad=0
+    for u in \(words(units)); do
+      s=$(systemctl is-enabled "$u" 2>/dev/null)
+      [ "$s" = masked ] && continue
+      printf '%s is %s at boot (%s now), wants masked\\n' "$u" "${s:-not installed}" "$(systemctl is-active "$u" 2>/dev/null)"; bad=1
+    done
+    exit $bad
+    """
+  }
+
+  /// The units fix: masks and stops every unit (a unit not installed is masked too, so a later
+  /// package cannot start it). Exit status: systemctl's. No output.
+  public static func maskUnits(_ units: [String]) -> String {
+    "systemctl mask --now --quiet \(words(units))"
+  }
+}

@@ -20,7 +20,7 @@ public struct HardeningInputs: Sendable {
 public enum HardeningKinds {
   public static func all(_ inputs: HardeningInputs, catalogue: [Check] = Catalogue.all) -> [String: any StepKind] {
     let kinds: [any StepKind] = [
-      SSHDKind(catalogue: catalogue), SysctlKind(catalogue: catalogue), FilesKind(catalogue: catalogue),
+      SSHDKind(catalogue: catalogue), SysctlKind(catalogue: catalogue), FilesKind(catalogue: catalogue), UnitsKind(catalogue: catalogue),
       FirewallKind(inputs: inputs),
     ]
     return Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, $0) })

@@ -22,6 +22,8 @@ import Testing
     "sshd-setting-sources": HardeningScripts.sshdSettingSources(keywords: sshd.map(\.directive)),
     "sshd-conflicts": HardeningScripts.sshdConflicts(settings: sshd, file: HardeningKinds.sshdDropIn),
     "disable-sshd-conflicts": HardeningScripts.disableSSHDConflicts(settings: sshd, file: HardeningKinds.sshdDropIn),
+    "units-masked": HardeningScripts.unitsMasked(["debug-shell.service"]),
+    "mask-units": HardeningScripts.maskUnits(["debug-shell.service"]),
   ]
 
   @Test(arguments: scripts.keys.sorted())
@@ -200,6 +202,8 @@ import Testing
     facts.values["sshdfrom.passwordauthentication"] = HardeningKinds.sshdDropIn
     facts.values["unit.bulwark-firewall.service"] = "disabled"
     facts.values["unitactive.bulwark-firewall.service"] = "active"
+    facts.values["unit.debug-shell.service"] = "enabled"
+    facts.values["unitactive.debug-shell.service"] = "inactive"
     let failed = auditor.audit(host, facts: facts, firewallMarker: "m").results.compactMap { r -> String? in
       if case .fail(let actual) = r.status { "\(r.check.title): \(actual)" } else { nil }
     }
@@ -208,6 +212,7 @@ import Testing
       "PasswordAuthentication no: yes",
       "\(key) = 0: live 0, next boot 1 from /etc/sysctl.d/99-foreign.conf (overrides \(Self.mine))",
       "net.ipv4.tcp_syncookies = 1: live 1, next boot unset (no sysctl file sets it)",
+      "debug-shell.service masked: no unauthenticated root shell on tty9: enabled at boot (inactive now)",
       "bulwark-firewall.service enabled: the table is loaded at every boot: disabled at boot (active now)",
     ])
   }

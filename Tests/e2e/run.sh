@@ -48,7 +48,7 @@ expect "missing file exits 3"              3 "$BIN" validate -i "$work/nope.yaml
 contains "missing file is named"           "cannot read $work/nope.yaml"
 expect "alias bomb is refused"             3 timeout 10 "$BIN" validate -i inventories/invalid/alias-bomb.yaml
 expect "plan with changes exits 2"         2 "$BIN" plan --offline -i inventories/hybrid.yaml
-contains "plan ends with a summary"        "Plan: 266 to add, 84 to change, 0 to remove, 75 to run, 12 checks."
+contains "plan ends with a summary"        "Plan: 266 to add, 126 to change, 0 to remove, 75 to run, 12 checks."
 expect "plan -o sarif saves the plan"      2 "$BIN" plan --offline -i inventories/hybrid.yaml -o sarif --out "$work/plan.json"
 contains "the plan's SARIF"                '"version" : "2.1.0"'
 expect "plan -o json exits 2"              2 "$BIN" plan --offline -i inventories/hybrid.yaml -o json --out "$work/plan.json"

@@ -86,7 +86,7 @@ BEGIN {
   for (i = 1; i <= n; i++) if (w[i] in from) print "sshdfrom." w[i] "=" from[w[i]]
 }' </dev/null
 ) 2>/dev/null
-for u in bulwark-firewall.service; do
+for u in debug-shell.service bulwark-firewall.service; do
   echo "unit.$u=$(systemctl is-enabled "$u" 2>/dev/null)"; echo "unitactive.$u=$(systemctl is-active "$u" 2>/dev/null)"
 done
 exit 0
