@@ -47,6 +47,7 @@ extension HardeningScripts {
       return K ~ /[*?[]/ ? 2 : 1
     }
     function glob(g) { gsub(/[.]/, "[.]", g); gsub(/[*]/, ".*", g); gsub(/[?]/, ".", g); return "^" g "$" }
+    function wants(list,   n, i, e, w) { n = split(list, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
 
     """#
 
@@ -86,16 +87,16 @@ extension HardeningScripts {
 
   /// The awk program that finds the assignments the next boot would read after Bulwark's file
   /// (named `mine`, by its file name) that set one of Bulwark's keys to another value. It reads the
-  /// boot file list on stdin and prints `PATH<TAB>KEY<TAB>VALUE` per conflict.
+  /// boot file list on stdin and prints `PATH<TAB>KEY<TAB>VALUE<TAB>WANTED` per conflict.
   static func sysctlConflictFinder(settings: [String: String], file: String, root: String) -> String {
     let wanted = settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: " ")
     let mine = String(file.split(separator: "/").last ?? "")
     return "LC_ALL=C awk -v want=\(q(wanted)) -v mine=\(q(mine)) -v conf=\(q(root + sysctlConf)) " + q(sysctlParse + #"""
-      BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
+      BEGIN { wants(want) }
       {
         f = $0; b = f; sub(/.*\//, "", b)
         if (f != conf && b <= mine) next
-        while ((getline line < f) > 0) if (parse(line) == 1 && (K in W) && V != W[K]) printf "%s\t%s\t%s\n", f, K, V
+        while ((getline line < f) > 0) if (parse(line) == 1 && (K in W) && V != W[K]) printf "%s\t%s\t%s\t%s\n", f, K, V, W[K]
         close(f)
       }
       """#)
@@ -105,13 +106,12 @@ extension HardeningScripts {
   /// `settings` to another value; otherwise one line per assignment, `PATH sets KEY = VALUE at boot,
   /// Bulwark wants WANTED`, and exit 1.
   public static func sysctlConflicts(settings: [String: String], file: String, root: String = "") -> String {
-    let wanted = settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: " ")
-    return """
-      found=$({ \(sysctlBootFiles(root: root)); } | \(sysctlConflictFinder(settings: settings, file: file, root: root)))
-      [ -z "$found" ] && exit 0
-      printf '%s\\n' "$found" | awk -F '\\t' -v want=\(q(wanted)) 'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } } { printf "%s sets %s = %s at boot, Bulwark wants %s\\n", $1, $2, $3, W[$2] }'
-      exit 1
-      """
+    """
+    found=$({ \(sysctlBootFiles(root: root)); } | \(sysctlConflictFinder(settings: settings, file: file, root: root)))
+    [ -z "$found" ] && exit 0
+    printf '%s\\n' "$found" | awk -F '\\t' '{ printf "%s sets %s = %s at boot, Bulwark wants %s\\n", $1, $2, $3, $4 }'
+    exit 1
+    """
   }
 
   /// The sysctl conflicts fix: for each file the test names, its conflicting assignments are
@@ -124,7 +124,7 @@ extension HardeningScripts {
     let wanted = settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: " ")
     let rewrite = sysctlParse + #"""
       BEGIN {
-        n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) }
+        wants(want)
         print "# Bulwark, " when ": the lines marked bulwark-disabled set kernel parameters against Bulwark's hardening (" mine ")."
         if (src != dst) print "# This file masks " src ", of which it is a copy."
         else print "# The file as it was is " dst ".bulwark-disabled."

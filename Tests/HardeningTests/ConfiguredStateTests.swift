@@ -6,7 +6,7 @@ import Testing
 @testable import Hardening
 
 /// The configured state: the scripts that read what the next boot and the next sshd reload apply
-/// (goldens, and runs on a temporary tree laid out like a host's /etc, /run and /usr/lib), and the
+/// (their goldens are checked by `HardeningScriptTests`; here they run on a temporary tree laid out like a host's /etc, /run and /usr/lib), and the
 /// audit's reading of their facts.
 @Suite struct ConfiguredStateTests {
   static let root = repositoryRoot()
@@ -14,6 +14,7 @@ import Testing
   static let sshd: [(directive: String, value: String)] = [("PermitRootLogin", "no"), ("PasswordAuthentication", "no")]
   static let mine = HardeningKinds.sysctlFile
 
+  /// Checked against their goldens with the others, by `HardeningScriptTests`.
   static let scripts: [String: String] = [
     "sysctl-boot-files": HardeningScripts.sysctlBootFiles(),
     "sysctl-boot-values": HardeningScripts.sysctlBootValues(keys: settings.keys.sorted()),
@@ -25,17 +26,6 @@ import Testing
     "units-masked": HardeningScripts.unitsMasked(["debug-shell.service"]),
     "mask-units": HardeningScripts.maskUnits(["debug-shell.service"]),
   ]
-
-  @Test(arguments: scripts.keys.sorted())
-  func eachScriptMatchesItsGoldenAndParses(_ name: String) async throws {
-    let script = try #require(Self.scripts[name])
-    let text = script.hasSuffix("\n") ? script : script + "\n"
-    if let diff = goldenMismatch(text, file: Self.root + "/Tests/HardeningTests/Goldens/scripts/\(name).sh") {
-      Issue.record("\(diff)")
-    }
-    let check = try await sh(["-n", "-c", script])
-    #expect(check.status == 0, "sh -n rejects \(name).sh: \(check.stderr)")
-  }
 
   /// A temporary tree; `files` maps a path under it to its content (`@LINK` makes a symlink).
   func tree(_ files: [String: String]) throws -> String {

@@ -31,7 +31,7 @@ import Testing
     "firewall-load-at-boot": HardeningScripts.firewallLoadAtBoot(),
     "firewall-unchanged": HardeningScripts.firewallUnchanged(),
     "firewall-in-effect": HardeningScripts.firewallInEffect(marker: marker),
-  ]
+  ].merging(ConfiguredStateTests.scripts) { a, _ in a }
 
   @Test(arguments: scripts.keys.sorted())
   func eachScriptMatchesItsGoldenAndParses(_ name: String) async throws {

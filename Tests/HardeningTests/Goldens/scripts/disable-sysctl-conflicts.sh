@@ -13,11 +13,12 @@ done | LC_ALL=C sort -t/ -k1,1 -s -u | cut -d/ -f2- | {
   return K ~ /[*?[]/ ? 2 : 1
 }
 function glob(g) { gsub(/[.]/, "[.]", g); gsub(/[*]/, ".*", g); gsub(/[?]/, ".", g); return "^" g "$" }
-BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
+function wants(list,   n, i, e, w) { n = split(list, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
+BEGIN { wants(want) }
 {
   f = $0; b = f; sub(/.*\//, "", b)
   if (f != conf && b <= mine) next
-  while ((getline line < f) > 0) if (parse(line) == 1 && (K in W) && V != W[K]) printf "%s\t%s\t%s\n", f, K, V
+  while ((getline line < f) > 0) if (parse(line) == 1 && (K in W) && V != W[K]) printf "%s\t%s\t%s\t%s\n", f, K, V, W[K]
   close(f)
 }' | cut -f1 | uniq | while IFS= read -r f; do
   t=$(readlink -f -- "$f")
@@ -33,8 +34,9 @@ BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "=")
   return K ~ /[*?[]/ ? 2 : 1
 }
 function glob(g) { gsub(/[.]/, "[.]", g); gsub(/[*]/, ".*", g); gsub(/[?]/, ".", g); return "^" g "$" }
+function wants(list,   n, i, e, w) { n = split(list, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
 BEGIN {
-  n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) }
+  wants(want)
   print "# Bulwark, " when ": the lines marked bulwark-disabled set kernel parameters against Bulwark'\''s hardening (" mine ")."
   if (src != dst) print "# This file masks " src ", of which it is a copy."
   else print "# The file as it was is " dst ".bulwark-disabled."

@@ -35,6 +35,7 @@ done | LC_ALL=C sort -t/ -k1,1 -s -u | cut -d/ -f2- | {
   return K ~ /[*?[]/ ? 2 : 1
 }
 function glob(g) { gsub(/[.]/, "[.]", g); gsub(/[*]/, ".*", g); gsub(/[?]/, ".", g); return "^" g "$" }
+function wants(list,   n, i, e, w) { n = split(list, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
 BEGIN { n = split(keys, w, " "); for (i = 1; i <= n; i++) want[w[i]] = 1 }
 {
   f = $0

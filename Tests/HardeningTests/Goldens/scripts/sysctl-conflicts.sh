@@ -12,13 +12,14 @@ done | LC_ALL=C sort -t/ -k1,1 -s -u | cut -d/ -f2- | {
   return K ~ /[*?[]/ ? 2 : 1
 }
 function glob(g) { gsub(/[.]/, "[.]", g); gsub(/[*]/, ".*", g); gsub(/[?]/, ".", g); return "^" g "$" }
-BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
+function wants(list,   n, i, e, w) { n = split(list, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } }
+BEGIN { wants(want) }
 {
   f = $0; b = f; sub(/.*\//, "", b)
   if (f != conf && b <= mine) next
-  while ((getline line < f) > 0) if (parse(line) == 1 && (K in W) && V != W[K]) printf "%s\t%s\t%s\n", f, K, V
+  while ((getline line < f) > 0) if (parse(line) == 1 && (K in W) && V != W[K]) printf "%s\t%s\t%s\t%s\n", f, K, V, W[K]
   close(f)
 }')
 [ -z "$found" ] && exit 0
-printf '%s\n' "$found" | awk -F '\t' -v want='net.ipv4.conf.all.send_redirects=0 net.ipv4.tcp_syncookies=1' 'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { e = index(w[i], "="); W[substr(w[i], 1, e - 1)] = substr(w[i], e + 1) } } { printf "%s sets %s = %s at boot, Bulwark wants %s\n", $1, $2, $3, W[$2] }'
+printf '%s\n' "$found" | awk -F '\t' '{ printf "%s sets %s = %s at boot, Bulwark wants %s\n", $1, $2, $3, $4 }'
 exit 1
