@@ -65,7 +65,10 @@ hon 3 sudo mkdir -p /etc/systemd/system/etcd.service.d
 hon 3 sudo tee /etc/systemd/system/etcd.service.d/hostile.conf <"$hdir/hostile.conf" >/dev/null
 hon 3 sudo tee /etc/etcd/initial-cluster.env <"$hdir/initial-cluster.env" >/dev/null
 expect "the hostile member starts"         0 hon 3 sudo sh -c "'systemctl daemon-reload && systemctl start etcd'"
-if hctl member list -w simple | grep -qF ", started, $hostile, $peer3,"; then
+# The member reports its name once it has joined: wait for that (at most 15 s) rather than race it.
+listed=no
+for _ in $(seq 1 30); do hctl member list -w simple 2>/dev/null | grep -qF ", started, $hostile, $peer3," && { listed=yes; break; }; sleep 0.5; done
+if [ "$listed" = yes ]; then
   ok "the cluster lists a started member named $hostile"
 else bad "the cluster lists a started member named $hostile" "$(hctl member list -w simple 2>&1; hon 3 sudo journalctl -u etcd -n 20 --no-pager)"; fi
 
