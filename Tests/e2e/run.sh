@@ -149,6 +149,10 @@ source Tests/e2e/etcd.sh
 source Tests/e2e/harden.sh
 # Configured state: a foreign sysctl file, an sshd drop-in read first, a disabled boot unit; named, remedied, rebooted.
 source Tests/e2e/harden-configured.sh
+# Power cycles: every host of a bootstrapped, hardened lab off and on, one at a time and all at once.
+source Tests/e2e/harden-reboot.sh
+# 50 hosts, 5 off and 5 with SSH dropped: drift and audit name each, finish the rest, exit 5.
+source Tests/e2e/fleet-faults.sh
 # The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
 source Tests/e2e/firewall.sh
 
