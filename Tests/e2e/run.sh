@@ -164,5 +164,11 @@ source Tests/e2e/ops.sh
 # Values from hosts are data: an etcd member named $(touch ...) runs nowhere; saved plans apply from anywhere.
 source Tests/e2e/hostile.sh
 
+# What every plan, apply and drift above printed says what differs, never only an exit status.
+said=$(grep -c '' "$work/said.log" 2>/dev/null || echo 0)
+if [ "$said" -gt 1000 ] && ! grep -q "its check exited" "$work/said.log"; then
+  ok "all $said lines of plan, apply and drift output say what differs"
+else bad "all plan, apply and drift output says what differs ($said lines)" "$(grep "its check exited" "$work/said.log" | sort | uniq -c | head -20)"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
