@@ -16,8 +16,8 @@ struct AuditCommand: AsyncParsableCommand {
       the running etcd's --version), which are matched against the advisory data with Debian's \
       version ordering (a backported fix counts as fixed) under spec.security.vulnerabilities. \
       Waivers come from spec.hardening.waivers; an expired waiver no longer applies. Exits 0 when \
-      nothing fails, 2 when a check fails or a known vulnerability refuses, 1 when a host could \
-      not be audited, 3 on invalid input. The harden playbook (run by apply) fixes what fails here.
+      nothing fails, 2 when a check fails or a known vulnerability refuses, 5 when some hosts could \
+      not be audited (the others' results are complete), 1 when none could, 3 on invalid input. The harden playbook (run by apply) fixes what fails here.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif }
@@ -52,7 +52,7 @@ struct AuditCommand: AsyncParsableCommand {
     case .junit: Console.out(AuditReport.junit(audits, extra: advisories))
     case .sarif: Console.out(AuditReport.sarif(audits, extra: advisories, extraRules: SecurityFloor.rules(for: advisories, data: data)))
     }
-    if audits.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
+    if let code = BulwarkExit.unchecked(audits.filter { $0.error != nil }.count, of: audits.count) { throw code }
     if audits.contains(where: { $0.failed > 0 }) || VulnerabilityPolicy.refuses(advisories) { throw BulwarkExit.changesPending }
   }
 }

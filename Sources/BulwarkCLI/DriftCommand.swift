@@ -15,7 +15,8 @@ struct DriftCommand: AsyncParsableCommand {
       Compares file contents (a unified diff for text, a hash for binaries), modes and owners, unit \
       states, kernel parameters, binaries, the firewall, the hardening catalogue, and for etcd the \
       running version, flags and members. One batched probe per host. Exits 0 without drift, 2 with \
-      drift, 1 when a host could not be checked, 3 on invalid input. `bulwark apply` heals what it reports.
+      drift, 5 when some hosts could not be checked (the others' results are complete), 1 when none \
+      could, 3 on invalid input. `bulwark apply` heals what it reports.
       """)
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit }
@@ -39,7 +40,7 @@ struct DriftCommand: AsyncParsableCommand {
     case .json: Console.out(try DriftReport.json(drift))
     case .junit: Console.out(DriftReport.junit(drift))
     }
-    if drift.contains(where: { $0.error != nil }) { throw BulwarkExit.failure }
+    if let code = BulwarkExit.unchecked(drift.filter { $0.error != nil }.count, of: drift.count) { throw code }
     if drift.contains(where: { !$0.findings.isEmpty }) { throw BulwarkExit.changesPending }
   }
 }

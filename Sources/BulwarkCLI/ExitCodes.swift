@@ -14,6 +14,14 @@ public enum BulwarkExit {
   public static let invalidInput = ExitCode(3)
   /// validate, plan: a known vulnerability at the refusing severity, not waived (spec.security.vulnerabilities).
   public static let refused = ExitCode(4)
+  /// audit, drift: some hosts could not be checked; every other host's result is complete and printed.
+  public static let partial = ExitCode(5)
+
+  /// For a read-only check of `checked` hosts of which `unreachable` could not be checked: nil when
+  /// all were, `partial` when some were, `failure` when none was.
+  static func unchecked(_ unreachable: Int, of checked: Int) -> ExitCode? {
+    unreachable == 0 ? nil : unreachable < checked ? partial : failure
+  }
 
   /// The exit code for what a command threw, after saying what went wrong on stderr. Argument
   /// errors and exit codes pass through to ArgumentParser, which prints usage where it belongs.

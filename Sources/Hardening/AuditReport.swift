@@ -55,7 +55,9 @@ public enum AuditReport {
     let passed = audits.reduce(0) { $0 + $1.passed }, failed = audits.reduce(0) { $0 + $1.failed }
     let waived = audits.reduce(0) { $0 + $1.waived }, unsettable = audits.reduce(0) { $0 + $1.notSettable }
     let score = passed + failed == 0 ? 1 : Double(passed) / Double(passed + failed)
-    out += "Audit: \(passed) passed, \(failed) failed, \(waived) waived, \(unsettable) not settable on \(audits.count) hosts; score \(percent(score)).\n"
+    let unaudited = audits.filter { $0.error != nil }.map(\.host)
+    out += "Audit: \(passed) passed, \(failed) failed, \(waived) waived, \(unsettable) not settable on \(audits.count) hosts; score \(percent(score))"
+      + (unaudited.isEmpty ? "" : "; \(unaudited.count) of \(audits.count) hosts could not be audited (\(unaudited.joined(separator: ", ")))") + ".\n"
     return out
   }
 

@@ -143,10 +143,12 @@ public enum HardeningScripts {
   }
 
   /// Loads Bulwark's nftables file atomically and records the sha256 of the table the kernel then
-  /// holds in `Firewall.loadedDigest`, which `firewallUnchanged` compares against. Exit status: nft's
+  /// holds in `Firewall.loadedDigest`, which `firewallUnchanged` compares against. The listing is
+  /// numeric (`-n`) and stateless (`-s`): installing netbase (/etc/services, /etc/protocols) or
+  /// traffic through counters does not change it. Exit status: nft's
   /// (non-zero leaves the old table in place), or sha256sum's. No output.
   public static func firewallLoad() -> String {
-    "nft -f \(q(Firewall.path)) && nft -s list table inet bulwark | sha256sum > \(q(Firewall.loadedDigest))"
+    "nft -f \(q(Firewall.path)) && nft -n -s list table inet bulwark | sha256sum > \(q(Firewall.loadedDigest))"
   }
 
   /// At boot (`bulwark-firewall.service`): loads the rules unless exactly these are loaded already (a
@@ -160,7 +162,7 @@ public enum HardeningScripts {
   /// Exit 0 while the loaded `inet bulwark` table is still exactly what Bulwark loaded (a flushed chain
   /// or a rule added by hand no longer matches), 1 otherwise or when there is no table. No output.
   public static func firewallUnchanged() -> String {
-    "nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(q(Firewall.loadedDigest))"
+    "nft -n -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - \(q(Firewall.loadedDigest))"
   }
 
   /// The firewall step's live check: exit 0 when the loaded table carries `marker` (the rendered

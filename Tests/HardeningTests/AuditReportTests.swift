@@ -59,4 +59,12 @@ import Testing
     let failures = try xml.nodes(forXPath: "//testcase/failure/@message").compactMap(\.stringValue)
     #expect(failures == ["e1: etcd data dir 700: is 755, wants 700 or stricter", "could not be audited: timed out <after 10 s>"])
   }
+
+  @Test func textNamesEachHostThatCouldNotBeAuditedAndCountsThemInTheSummary() throws {
+    let text = AuditReport.text(try Self.audits())
+    #expect(text.contains("e2: could not be audited: timed out <after 10 s>\n"))
+    #expect(text.hasSuffix("on 2 hosts; score 50%; 1 of 2 hosts could not be audited (e2).\n"), "\(text)")
+    let clean = AuditReport.text([try Self.audits()[0]])
+    #expect(clean.hasSuffix("on 1 hosts; score 50%.\n"), "\(clean)")
+  }
 }

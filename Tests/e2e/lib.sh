@@ -6,6 +6,8 @@ bad()  { fail=$((fail+1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <
 expect() {
   local name=$1 want=$2; shift 2
   out=$("$@" 2>&1); local got=$?
+  # Every plan, apply and drift output is kept, so the runner can check what all of them say.
+  case " $* " in *" plan "*|*" apply "*|*" drift "*) [ -n "${work:-}" ] && printf '%s\n' "$out" >>"$work/said.log" ;; esac
   if [ "$got" -eq "$want" ]; then ok "$name"; else bad "$name (exit $got, wanted $want)" "$out"; fi
 }
 contains() { if grep -qF -- "$2" <<<"$out"; then ok "$1"; else bad "$1: output lacks '$2'" "$out"; fi; }

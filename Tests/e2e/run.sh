@@ -149,6 +149,10 @@ source Tests/e2e/etcd.sh
 source Tests/e2e/harden.sh
 # Configured state: a foreign sysctl file, an sshd drop-in read first, a disabled boot unit; named, remedied, rebooted.
 source Tests/e2e/harden-configured.sh
+# Power cycles: every host of a bootstrapped, hardened lab off and on, one at a time and all at once.
+source Tests/e2e/harden-reboot.sh
+# 50 hosts, 5 off and 5 with SSH dropped: drift and audit name each, finish the rest, exit 5.
+source Tests/e2e/fleet-faults.sh
 # The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
 source Tests/e2e/firewall.sh
 
@@ -159,6 +163,12 @@ source Tests/e2e/k8s-preflight.sh
 source Tests/e2e/ops.sh
 # Values from hosts are data: an etcd member named $(touch ...) runs nowhere; saved plans apply from anywhere.
 source Tests/e2e/hostile.sh
+
+# What every plan, apply and drift above printed says what differs, never only an exit status.
+said=$(grep -c '' "$work/said.log" 2>/dev/null || echo 0)
+if [ "$said" -gt 1000 ] && ! grep -q "its check exited" "$work/said.log"; then
+  ok "all $said lines of plan, apply and drift output say what differs"
+else bad "all plan, apply and drift output says what differs ($said lines)" "$(grep "its check exited" "$work/said.log" | sort | uniq -c | head -20)"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

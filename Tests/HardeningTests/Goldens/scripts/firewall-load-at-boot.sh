@@ -1,1 +1,1 @@
-nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - /var/lib/bulwark/firewall.loaded || { nft -f /etc/bulwark/firewall.nft && nft -s list table inet bulwark | sha256sum > /var/lib/bulwark/firewall.loaded; }
+nft -n -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - /var/lib/bulwark/firewall.loaded || { nft -f /etc/bulwark/firewall.nft && nft -n -s list table inet bulwark | sha256sum > /var/lib/bulwark/firewall.loaded; }

@@ -16,7 +16,7 @@ fi
 echo "os.codename=$(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}")"
 dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' openssh-server openssh-client containerd containerd.io runc etcd-server kubelet kubeadm 2>/dev/null |
   awk '$1 == "ii" { print "dpkg." $2 "=" $3 }'
-if nft -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - /var/lib/bulwark/firewall.loaded; then
+if nft -n -s list table inet bulwark 2>/dev/null | sha256sum | cmp -s - /var/lib/bulwark/firewall.loaded; then
   echo "nft.bulwark=$(nft list table inet bulwark 2>/dev/null | sed -n 's/.*comment "\(bulwark [0-9a-f]*\)".*/\1/p' | head -1)"
 else
   echo "nft.bulwark=$(nft list table inet bulwark >/dev/null 2>&1 && echo changed since Bulwark loaded it)"
