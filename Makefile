@@ -37,6 +37,7 @@ test: deps artifacts
 	bash bench/netpol/run.sh $(BIN) --smoke
 	bash bench/plan-scale/run.sh $(BIN) --smoke
 	bash bench/lab/run.sh $(BIN) --smoke
+	bash bench/cluster/run.sh $(BIN) --smoke
 	bash bench/fanout/run.sh --smoke
 	bash Tests/e2e/run.sh $(BIN)
 
