@@ -153,18 +153,10 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
     _ source: SSHSession.Stdin, size: Int, sha256: String, to path: String, mode: UInt32, owner: String, group: String
   ) async throws {
     // Temporary file beside the target, checked, then renamed: readers never see a partial file.
-    let script = """
-      set -e
-      dir=$(dirname -- "$1")
-      tmp=$(mktemp "$dir/.bulwark-upload.XXXXXX")
-      trap 'rm -f -- "$tmp"' EXIT
-      cat > "$tmp"
-      echo "$2  $tmp" | sha256sum -c --status || { echo "sha256 mismatch after upload" >&2; exit 65; }
-      chmod "$3" "$tmp"
-      chown "$4" "$tmp"
-      mv -f -- "$tmp" "$1"
-      trap - EXIT
-      """
+    // Run as root (sudo, or a root login), a new file is root:root already. A login user's new file
+    // has that user's primary group, whose name Bulwark does not know, so it is always chowned.
+    let asRoot = session.config.become || session.config.user == "root"
+    let script = UploadScript.render(mode: mode, setOwner: !(asRoot && owner == "root" && group == "root"))
     let argv = ["sh", "-c", script, "sh", path, sha256, String(mode, radix: 8), "\(owner):\(group)"]
     let timeout = session.config.commandTimeout
     let line = Self.bounded(ShellQuoting.commandLine(argv), by: timeout)
