@@ -12,6 +12,8 @@ public struct InventoryCheck: Sendable {
   public var advisories: [Finding]
   /// SARIF rules for the advisory findings (summary, reference, severity).
   public var rules: [FindingRule]
+  /// How to clear the refusing findings of each pinned version (`SecurityFloor.advice`).
+  public var advice: [SecurityFloor.PinAdvice] = []
   public var diagnostics: [Diagnostic] { loaded.diagnostics }
 
   /// Loads and validates the inventory at `path`, then matches its versions against the advisory data
@@ -24,7 +26,8 @@ public struct InventoryCheck: Sendable {
     let data = try SecurityFloor.data(at: dataPath)
     guard let day = Day(today) else { throw OperationError(.failed, .advisoryData, "\"\(today)\" is not a day (YYYY-MM-DD)") }
     let findings = SecurityFloor.findings(inv, data: data, today: day)
-    return InventoryCheck(loaded: loaded, advisories: findings, rules: SecurityFloor.rules(for: findings, data: data))
+    return InventoryCheck(loaded: loaded, advisories: findings, rules: SecurityFloor.rules(for: findings, data: data),
+      advice: SecurityFloor.advice(inv, data: data, today: day))
   }
 
   /// Every finding: the diagnostics (rule = the diagnostic's code) then the advisories.
