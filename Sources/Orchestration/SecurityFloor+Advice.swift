@@ -26,7 +26,7 @@ extension SecurityFloor {
     return pins(inv).compactMap { pin in
       guard let version = UpstreamVersion(pin.version),
         let advice = data.upgradeAdvice(
-          components: pin.components, from: version, refuseAt: refuseAt, conditions: clusterFacts, today: today,
+          components: pin.components, from: version, refuseAt: refuseAt, conditions: conditions(for: pin), today: today,
           supported: { pin.components.contains(where: \.isKubernetes) ? KubernetesRequirements.forMinor($0.minor) != nil && $0.major == 1 : true })
       else { return nil }
       return PinAdvice(pin: pin, advice: advice)
