@@ -32,6 +32,8 @@ contains "the score"                       "score 100%"
 # The same probe reads the versions the hosts run: the running etcd (3.5.1, which the lab waives)
 # and Debian's OpenSSH, whose backported fixes count (CVE-2024-6387 is fixed in 1:9.2p1-2+deb12u3).
 contains "the audit reads what hosts run"  "Known vulnerabilities in what the hosts run:"
+contains "it names each host's versions"   "${H}1 runs openssh-server 1:9.2p1-2+deb12u"
+contains "and the running etcd's"          "etcd 3.5.1 (running)"
 contains "the running etcd is matched"     "waived: ${H}1: etcd 3.5.1: GHSA-gmph-wf7j-9gcm (CVE-2021-28235)"
 sshv=$(hon 1 "dpkg-query -W -f='\${Version}' openssh-server" 2>/dev/null)
 if dpkg --compare-versions "$sshv" ge "1:9.2p1-2+deb12u3"; then
