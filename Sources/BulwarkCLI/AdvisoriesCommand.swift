@@ -82,7 +82,9 @@ public struct AdvisoriesCommand: AsyncParsableCommand {
         comp = c
       }
       guard let version else {
-        guard output == .text || output == .ids else { throw ValidationError("-o \(output.rawValue) needs --component and --version") }
+        guard output == .text || output == .ids else {
+          throw AdvisoriesCommand.fail(AdvisoryError(.badInput, "-o \(output.rawValue) needs --component and --version"))
+        }
         return printList(db.advisories(for: comp), idsOnly: output == .ids)
       }
       guard let comp else { throw ValidationError("--version needs --component") }
