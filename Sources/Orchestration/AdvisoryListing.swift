@@ -21,9 +21,18 @@ public struct AdvisoryListing: Sendable {
     if let eol = data.endOfLife(component: component, version: version, today: today) {
       findings.append(policy.evaluate(endOfLife: eol, component: component, version: version))
     }
-    rules = SecurityFloor.rules(for: findings, data: data)
     advice = data.upgradeAdvice(components: [component], from: version, refuseAt: policy.refuseAt, conditions: conditions,
                                 today: today)
+    rules = []
+    rules = SecurityFloor.rules(for: reported, data: data)
+  }
+
+  /// The findings, then the advice as a note (rule `upgrade-advice`) at the component: what SARIF and JUnit carry.
+  public var reported: [Finding] {
+    guard let advice else { return findings }
+    let sentence = advice.target == nil ? advice.text : "\(advice.text) clears every finding at or above \(advice.refuseAt.rawValue)"
+    return findings + [Finding(ruleID: SecurityFloor.ruleUpgradeAdvice, level: .note, message: "\(component.rawValue) \(sentence)",
+                               logicalName: "\(component.rawValue) \(version)", logicalKind: "component")]
   }
 
   public var refuses: Bool { VulnerabilityPolicy.refuses(findings) }
@@ -40,13 +49,14 @@ public struct AdvisoryListing: Sendable {
     return out
   }
 
-  public var sarif: String { FindingFormats.sarif(findings, rules: rules) }
+  public var sarif: String { FindingFormats.sarif(reported, rules: rules) }
 
-  /// One suite, named after the component and version; a refusing finding is a failure, and a
+  /// One suite, named after the component and version; a refusing finding is a failure, the advice a
+  /// passing case with its text, and a
   /// version without findings is one passing case, so the suite is never empty.
   public var junit: String {
     let group = "\(component.rawValue) \(version)"
-    return FindingFormats.junit(suite: "bulwark advisories", findings: findings,
+    return FindingFormats.junit(suite: "bulwark advisories", findings: reported,
                                 passed: findings.isEmpty ? [group: ["no known advisories"]] : [:]) { _ in group }
   }
 }

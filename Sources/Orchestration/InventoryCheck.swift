@@ -26,12 +26,14 @@ public struct InventoryCheck: Sendable {
     let data = try SecurityFloor.data(at: dataPath)
     guard let day = Day(today) else { throw OperationError(.failed, .advisoryData, "\"\(today)\" is not a day (YYYY-MM-DD)") }
     let findings = SecurityFloor.findings(inv, data: data, today: day)
-    return InventoryCheck(loaded: loaded, advisories: findings, rules: SecurityFloor.rules(for: findings, data: data),
-      advice: SecurityFloor.advice(inv, data: data, today: day))
+    let advice = SecurityFloor.advice(inv, data: data, today: day)
+    return InventoryCheck(loaded: loaded, advisories: findings,
+      rules: SecurityFloor.rules(for: findings + advice.map(\.finding), data: data), advice: advice)
   }
 
-  /// Every finding: the diagnostics (rule = the diagnostic's code) then the advisories.
-  public var findings: [Finding] { diagnostics.map(Finding.init(diagnostic:)) + advisories }
+  /// Every finding: the diagnostics (rule = the diagnostic's code), the advisories, then the upgrade
+  /// advice as notes at the pinned fields.
+  public var findings: [Finding] { diagnostics.map(Finding.init(diagnostic:)) + advisories + advice.map(\.finding) }
 
   /// The inventory, or `invalid` (exit 3) with its diagnostics, or `refused` (exit 4) when a
   /// known vulnerability refuses.

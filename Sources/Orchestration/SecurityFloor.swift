@@ -147,6 +147,7 @@ public enum SecurityFloor {
     VulnerabilityPolicy.ruleEndOfLife: "the release line gets no security fixes from its project",
     VulnerabilityPolicy.ruleWaiverExpired: "a vulnerability waiver is past its expiry date and no longer counts",
     VulnerabilityPolicy.ruleWaiverUnknown: "a vulnerability waiver names no advisory in the data",
+    ruleUpgradeAdvice: "the version to upgrade to: the lowest that clears every refusing finding within the upgrade rules",
   ]
 
   /// Throws `refused` when a finding refuses: an error no live waiver covers.

@@ -33,6 +33,11 @@ import Testing
     #expect(findings.contains { $0.suppressedBecause != nil })
     #expect(findings.contains { $0.ruleID == "waiver-unknown-advisory" && $0.position != nil })
     #expect(findings.contains { $0.level == .error && $0.suppressedBecause == nil })
+    let advice = findings.filter { $0.ruleID == SecurityFloor.ruleUpgradeAdvice }
+    #expect(advice.map(\.message) == ["etcd 3.5.1 -> 3.5.8 clears every finding at or above high",
+                                      "containerd 1.7.22 -> 1.7.29 clears every finding at or above high"])
+    #expect(advice.allSatisfy { $0.level == .note && $0.position?.line ?? 0 > 0 })
+    #expect(check.rules.contains { $0.id == SecurityFloor.ruleUpgradeAdvice })
     return FindingFormats.sarif(findings, rules: check.rules, toolVersion: "test")
   }
 
@@ -89,6 +94,8 @@ import Testing
       #expect(result.status == 0, "\(what): \(result.output)")
     }
     #expect(try Self.advisoriesSarif("3.5.1").contains("\"ruleId\" : \"GHSA-gmph-wf7j-9gcm\""))
+    #expect(try Self.advisoriesSarif("3.5.1").contains("\"text\" : \"etcd 3.5.1 -> 3.5.8 clears every finding at or above high\""))
+    #expect(try !Self.advisoriesSarif("3.5.30").contains("upgrade-advice"))
   }
 
   @Test func theSchemaCatchesWhatIsWrongInDrift() async throws {
