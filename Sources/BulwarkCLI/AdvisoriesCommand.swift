@@ -2,6 +2,7 @@ import Advisories
 import ArgumentParser
 import Findings
 import Foundation
+import Orchestration
 import Support
 
 /// `bulwark advisories`: import advisory data an operator downloaded, and list what applies to a
@@ -80,39 +81,35 @@ public struct AdvisoriesCommand: AsyncParsableCommand {
         }
         comp = c
       }
-      guard let version else { return printList(db.advisories(for: comp)) }
+      guard let version else {
+        guard output == .text || output == .ids else {
+          throw AdvisoriesCommand.fail(AdvisoryError(.badInput, "-o \(output.rawValue) needs --component and --version"))
+        }
+        return printList(db.advisories(for: comp), idsOnly: output == .ids)
+      }
       guard let comp else { throw ValidationError("--version needs --component") }
       guard let v = UpstreamVersion(version) else { throw AdvisoriesCommand.fail(AdvisoryError.unknownVersionError(version)) }
       var facts: ConditionFacts = [:]
       for c in condition { facts[c] = true }
       for c in without { facts[c] = false }
-      let matches = db.matches(component: comp, version: v, conditions: facts)
       guard let today = Day(AdvisoriesCommand.today()) else { throw ExitCode(1) }
-      var findings = VulnerabilityPolicy().evaluate(matches, today: today)
-      if let eol = db.endOfLife(component: comp, version: v, today: today) {
-        findings.append(VulnerabilityPolicy().evaluate(endOfLife: eol, component: comp, version: v))
-      }
-      let advice = matches.isEmpty ? nil : db.lowestClearingVersion(
-        component: comp, from: v, maxMinorStep: AdvisoryDatabase.defaultMinorStep(comp), conditions: facts)
+      let listing = AdvisoryListing(db, component: comp, version: v, conditions: facts, today: today)
       switch output {
-      case .text:
-        for f in findings { print("\(f.level.rawValue): \(f.message)") }
-        if findings.isEmpty { print("\(comp.rawValue) \(v): no known advisories") }
-        if let advice { print("advice: upgrade \(comp.rawValue) to \(advice.target) to clear every finding above") }
-        else if !matches.isEmpty { print("advice: no single upgrade within the skew rules clears every finding; upgrade line by line") }
+      case .text: print(listing.text, terminator: "")
       case .json:
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: (try? enc.encode(findings)) ?? Data(), as: UTF8.self))
-      case .sarif: print(FindingFormats.sarif(findings), terminator: "")
-      case .junit: print(FindingFormats.junit(suite: "advisories", findings: findings) { $0.logicalName ?? "" }, terminator: "")
-      case .ids: for m in matches { print(m.advisory.id) }
+        print(String(decoding: (try? enc.encode(listing.findings)) ?? Data(), as: UTF8.self))
+      case .sarif: print(listing.sarif, terminator: "")
+      case .junit: print(listing.junit, terminator: "")
+      case .ids: for f in listing.findings where f.ruleID != VulnerabilityPolicy.ruleEndOfLife { print(f.ruleID) }
       }
-      if VulnerabilityPolicy.refuses(findings) { throw ExitCode(2) }
+      if listing.refuses { throw ExitCode(2) }
     }
 
-    func printList(_ list: [Advisory]) {
+    func printList(_ list: [Advisory], idsOnly: Bool) {
       for a in list {
+        if idsOnly { print(a.id); continue }
         let comps = a.components.sorted().map(\.rawValue).joined(separator: ",")
         print("\(a.id)\t\(a.severity.label)\t\(comps)\t\(a.summary)")
       }

@@ -46,8 +46,14 @@ struct AuditCommand: AsyncParsableCommand {
     switch output {
     case .text:
       Console.out(AuditReport.text(audits))
-      if !advisories.isEmpty { Console.out("\nKnown vulnerabilities in what the hosts run:\n") }
+      Console.out("\nKnown vulnerabilities in what the hosts run:\n")
+      for r in results {
+        guard let facts = r.facts else { continue }
+        let read = HostAdvisories.versionsRead(facts)
+        Console.out("  \(r.audit.host) runs \(read.isEmpty ? "none of the packages Bulwark matches" : read.joined(separator: ", "))\n")
+      }
       for f in advisories { Console.out("  " + f.rendered + "\n") }
+      if advisories.isEmpty { Console.out("  no known advisory applies to them\n") }
     case .json: Console.out(try AuditReport.json(audits))
     case .junit: Console.out(AuditReport.junit(audits, extra: advisories))
     case .sarif: Console.out(AuditReport.sarif(audits, extra: advisories, extraRules: SecurityFloor.rules(for: advisories, data: data)))

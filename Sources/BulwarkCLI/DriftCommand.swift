@@ -14,18 +14,18 @@ struct DriftCommand: AsyncParsableCommand {
     discussion: """
       Compares file contents (a unified diff for text, a hash for binaries), modes and owners, unit \
       states, kernel parameters, binaries, the firewall, the hardening catalogue, and for etcd the \
-      running version, flags and members. One batched probe per host. Exits 0 without drift, 2 with \
-      drift, 5 when some hosts could not be checked (the others' results are complete), 1 when none \
-      could, 3 on invalid input. `bulwark apply` heals what it reports.
+      running version, flags and members. One batched probe per host. -o sarif|junit for CI. Exits 0 \
+      without drift, 2 with drift, 5 when some hosts could not be checked (the others' results are \
+      complete), 1 when none could, 3 on invalid input. `bulwark apply` heals what it reports.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit }
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit, sarif }
 
   @OptionGroup var options: FleetOptions
 
   @OptionGroup var playbooks: PlaybookOptions<BootstrapPlaybook>
 
-  @Option(name: [.short, .customLong("output")], help: "text, json or junit.")
+  @Option(name: [.short, .customLong("output")], help: "text, json, junit or sarif.")
   var output: Format = .text
 
   func run() async throws {
@@ -39,6 +39,7 @@ struct DriftCommand: AsyncParsableCommand {
     case .text: Console.out(DriftReport.text(drift))
     case .json: Console.out(try DriftReport.json(drift))
     case .junit: Console.out(DriftReport.junit(drift))
+    case .sarif: Console.out(DriftReport.sarif(drift))
     }
     if let code = BulwarkExit.unchecked(drift.filter { $0.error != nil }.count, of: drift.count) { throw code }
     if drift.contains(where: { !$0.findings.isEmpty }) { throw BulwarkExit.changesPending }

@@ -41,12 +41,13 @@ struct ValidateCommand: AsyncParsableCommand {
 enum FindingOutput: String, ExpressibleByArgument, CaseIterable {
   case text, sarif, junit
 
-  /// Text: the advisory findings on stderr (diagnostics are printed by the caller). SARIF and JUnit:
+  /// Text: the advisory findings and the upgrade advice on stderr (diagnostics are printed by the caller). SARIF and JUnit:
   /// every finding on stdout.
   func write(_ check: InventoryCheck, suite: String) {
     switch self {
     case .text:
       for f in check.advisories { Console.err(f.rendered + "\n") }
+      for a in check.advice { Console.err(a.text + "\n") }
     case .sarif:
       Console.out(FindingFormats.sarif(check.findings, rules: check.rules))
     case .junit:

@@ -16,11 +16,15 @@ public struct DriftFinding: Sendable, Equatable {
   public var detail: String
   /// A unified diff for a text file; nil otherwise.
   public var diff: String?
-  public init(item: String, summary: String, detail: String, diff: String? = nil) {
+  /// What kind of difference, the same on every host (SARIF's rule id): `step/KIND` for a plan step,
+  /// `hardening/ID`, `etcd/version`, `etcd/flag`, `etcd/running`, `etcd/member`. Defaults to `item`.
+  public var rule: String
+  public init(item: String, summary: String, detail: String, diff: String? = nil, rule: String? = nil) {
     self.item = item
     self.summary = summary
     self.detail = detail
     self.diff = diff
+    self.rule = rule ?? item
   }
 }
 
@@ -46,12 +50,13 @@ public struct DriftProbe: Sendable {
   public let host: ClusterHost
   let steps: [any ProbedStep]
   let summaries: [String]
+  let kinds: [String]
   let hardening: [Check]
   let etcd: EtcdLayout?
 
   public init(host: ClusterHost, planned: [PlannedStep], inventory: Inventory, auditor: Auditor) {
     self.host = host
-    var steps: [any ProbedStep] = [], summaries: [String] = []
+    var steps: [any ProbedStep] = [], summaries: [String] = [], kinds: [String] = []
     // Gates and the restart-on-change step are checkpoints of a run, not state: cluster health and
     // running flags are reported once, from the etcd probe, instead of once per gate.
     for p in planned where p.host == host.name && !Self.checkpointKinds.contains(p.kind) {
@@ -59,10 +64,12 @@ public struct DriftProbe: Sendable {
       if let s = StepFactory.make(p) as? any ProbedStep {
         steps.append(s)
         summaries.append(p.summary)
+        kinds.append(p.kind)
       }
     }
     self.steps = steps
     self.summaries = summaries
+    self.kinds = kinds
     hardening = auditor.checks(for: host)
     etcd = inventory.etcdMembers.contains { $0.name == host.name } ? EtcdLayout(inventory) : nil
   }
@@ -84,7 +91,7 @@ public struct DriftProbe: Sendable {
     var findings: [DriftFinding] = []
     for (i, (observation, _)) in observed.enumerated() where observation.state != .unchanged {
       findings.append(DriftFinding(item: steps[i].id, summary: summaries[i], detail: observation.detail ?? "differs",
-        diff: observation.diff))
+        diff: observation.diff, rule: "step/" + kinds[i]))
     }
     let outputs = Array(repeating: ProbeOutput?.none, count: steps.count) + extra
     // Hardening: each failing check. With etcd stopped, its flag checks say nothing new.
@@ -95,7 +102,7 @@ public struct DriftProbe: Sendable {
         guard case .fail(let actual) = r.status else { continue }
         if etcdStopped && r.check.fact.hasPrefix("etcd.") { continue }
         findings.append(DriftFinding(item: "hardening/\(r.check.id)", summary: r.check.title,
-          detail: "is \(actual), wants \(r.check.expect.text)", diff: nil))
+          detail: "is \(actual), wants \(r.check.expect.text)", diff: nil, rule: "hardening/\(r.check.id)"))
       }
       if let etcd, let etcdOut = outputs[steps.count + 1] {
         findings += Self.etcdDrift(host, layout: etcd, facts: EtcdProbe.parse(etcdOut.text), flags: facts.values)
@@ -109,11 +116,12 @@ public struct DriftProbe: Sendable {
   static func etcdDrift(_ host: ClusterHost, layout: EtcdLayout, facts: EtcdHostFacts, flags: [String: String]) -> [DriftFinding] {
     var out: [DriftFinding] = []
     guard facts.isRunning, let version = facts.runningVersion else {
-      return [DriftFinding(item: "etcd/\(host.name)/running", summary: "etcd runs", detail: "etcd is \(facts.activeState)", diff: nil)]
+      return [DriftFinding(item: "etcd/\(host.name)/running", summary: "etcd runs", detail: "etcd is \(facts.activeState)", diff: nil,
+        rule: "etcd/running")]
     }
     if version != layout.version {
       out.append(DriftFinding(item: "etcd/\(host.name)/version", summary: "etcd version",
-        detail: "runs \(version), the inventory says \(layout.version)", diff: nil))
+        detail: "runs \(version), the inventory says \(layout.version)", diff: nil, rule: "etcd/version"))
     }
     for flag in EtcdUnit.flags(for: host, in: layout) {
       guard flag.hasPrefix("--"), let eq = flag.firstIndex(of: "=") else { continue }
@@ -121,29 +129,29 @@ public struct DriftProbe: Sendable {
       let have = flags["etcd.\(name)"]
       if have != want {
         out.append(DriftFinding(item: "etcd/\(host.name)/flag/\(name)", summary: "running etcd flag --\(name)",
-          detail: "is \(have ?? "unset"), the unit says \(want) (restart etcd to apply its unit)", diff: nil))
+          detail: "is \(have ?? "unset"), the unit says \(want) (restart etcd to apply its unit)", diff: nil, rule: "etcd/flag"))
       }
     }
     let wanted = layout.members.map(\.name), live = facts.members.map(\.name)
     for name in wanted where !live.contains(name) {
       out.append(DriftFinding(item: "etcd/members/\(name)", summary: "etcd member \(name)",
-        detail: "in the inventory, not in the cluster (as \(host.name) sees it)", diff: nil))
+        detail: "in the inventory, not in the cluster (as \(host.name) sees it)", diff: nil, rule: "etcd/member"))
     }
     for name in live where !wanted.contains(name) {
       out.append(DriftFinding(item: "etcd/members/\(name.isEmpty ? "(unstarted)" : name)", summary: "etcd member \(name)",
-        detail: "in the cluster, not in the inventory", diff: nil))
+        detail: "in the cluster, not in the inventory", diff: nil, rule: "etcd/member"))
     }
     // Entries whose values failed their checks are not members Bulwark can compare, but they are in
     // the cluster: say so rather than leave them out.
     for (i, refusal) in facts.refusedMembers.enumerated() {
       out.append(DriftFinding(item: "etcd/members/refused-\(i + 1)", summary: "an etcd member entry Bulwark refused",
-        detail: "\(refusal.message) [\(refusal.code)] (in the member list as \(host.name) sees it)", diff: nil))
+        detail: "\(refusal.message) [\(refusal.code)] (in the member list as \(host.name) sees it)", diff: nil, rule: "etcd/member"))
     }
     return out
   }
 }
 
-/// Drift as text (per host, with diffs), JSON or JUnit.
+/// Drift as text (per host, with diffs), JSON, JUnit or SARIF.
 public enum DriftReport {
   public static func text(_ hosts: [HostDrift]) -> String {
     var out = ""
@@ -175,6 +183,28 @@ public enum DriftReport {
     })
     return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
   }
+
+  /// SARIF 2.1.0 through `FindingFormats.sarif`: one result per drifted item, an error located at its
+  /// host (logical location, kind `host`), its message `item: detail`; the rule is the kind of
+  /// difference (`DriftFinding.rule`), titled by the first item's summary. A host that could not be
+  /// checked is an error of rule `drift/unchecked`. Diffs are in the text, JSON and JUnit forms.
+  public static func sarif(_ hosts: [HostDrift]) -> String {
+    var findings: [Finding] = [], rules: [FindingRule] = [], seen: Set<String> = []
+    for h in hosts {
+      if let e = h.error {
+        if seen.insert(uncheckedRule).inserted { rules.append(FindingRule(id: uncheckedRule, title: "the host could not be checked for drift")) }
+        findings.append(Finding(ruleID: uncheckedRule, level: .error, message: "\(h.host): could not be checked: \(e)",
+          logicalName: h.host, logicalKind: "host"))
+      }
+      for f in h.findings {
+        if seen.insert(f.rule).inserted { rules.append(FindingRule(id: f.rule, title: f.summary)) }
+        findings.append(Finding(ruleID: f.rule, level: .error, message: "\(f.item): \(f.detail)", logicalName: h.host, logicalKind: "host"))
+      }
+    }
+    return FindingFormats.sarif(findings, rules: rules)
+  }
+
+  public static let uncheckedRule = "drift/unchecked"
 
   /// One test suite per host; each drifted item is a failing test case whose body is its diff
   /// (which `FindingFormats.junit` has no place for, so drift keeps its own writer); a host that

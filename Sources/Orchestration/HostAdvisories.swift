@@ -41,6 +41,16 @@ public enum HostAdvisories {
     return out
   }
 
+  /// What the probe read, for the audit's summary: each installed package with its Debian version
+  /// (`openssh-server 1:9.2p1-2+deb12u7`), then the running etcd (`etcd 3.5.30 (running)`).
+  public static func versionsRead(_ facts: HostFacts) -> [String] {
+    var out = HardeningScripts.versionedPackages.compactMap { p in
+      facts.values["dpkg." + p].flatMap { $0.isEmpty ? nil : "\(p) \($0)" }
+    }
+    if let etcd = facts.values["version.etcd"], !etcd.isEmpty { out.append("etcd \(etcd) (running)") }
+    return out
+  }
+
   static func unparsable(host: String, what: String, text: String) -> Finding {
     Finding(ruleID: "unknown-version", level: .warning,
             message: "\(host): \(what) reports \"\(text)\", which is not a version Bulwark can compare",

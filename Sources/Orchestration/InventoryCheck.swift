@@ -12,6 +12,8 @@ public struct InventoryCheck: Sendable {
   public var advisories: [Finding]
   /// SARIF rules for the advisory findings (summary, reference, severity).
   public var rules: [FindingRule]
+  /// How to clear the refusing findings of each pinned version (`SecurityFloor.advice`).
+  public var advice: [SecurityFloor.PinAdvice] = []
   public var diagnostics: [Diagnostic] { loaded.diagnostics }
 
   /// Loads and validates the inventory at `path`, then matches its versions against the advisory data
@@ -24,11 +26,14 @@ public struct InventoryCheck: Sendable {
     let data = try SecurityFloor.data(at: dataPath)
     guard let day = Day(today) else { throw OperationError(.failed, .advisoryData, "\"\(today)\" is not a day (YYYY-MM-DD)") }
     let findings = SecurityFloor.findings(inv, data: data, today: day)
-    return InventoryCheck(loaded: loaded, advisories: findings, rules: SecurityFloor.rules(for: findings, data: data))
+    let advice = SecurityFloor.advice(inv, data: data, today: day)
+    return InventoryCheck(loaded: loaded, advisories: findings,
+      rules: SecurityFloor.rules(for: findings + advice.map(\.finding), data: data), advice: advice)
   }
 
-  /// Every finding: the diagnostics (rule = the diagnostic's code) then the advisories.
-  public var findings: [Finding] { diagnostics.map(Finding.init(diagnostic:)) + advisories }
+  /// Every finding: the diagnostics (rule = the diagnostic's code), the advisories, then the upgrade
+  /// advice as notes at the pinned fields.
+  public var findings: [Finding] { diagnostics.map(Finding.init(diagnostic:)) + advisories + advice.map(\.finding) }
 
   /// The inventory, or `invalid` (exit 3) with its diagnostics, or `refused` (exit 4) when a
   /// known vulnerability refuses.

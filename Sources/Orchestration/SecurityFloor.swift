@@ -1,6 +1,7 @@
 import Advisories
 import Findings
 import Inventory
+import Kubernetes
 import Support
 
 /// The security floor `validate` and `plan` keep: the inventory's component versions (and the versions
@@ -10,15 +11,40 @@ public enum SecurityFloor {
   /// What every Bulwark cluster is, which settles some conditional advisories: hosts are Linux only,
   /// the kubelet's read-only port is off (`readOnlyPort: 0` in KubeadmConfig.swift), and etcd clients
   /// authenticate with certificates (`--client-cert-auth=true` in EtcdUnit.swift), not etcd users.
+  /// The apiserver's admission plugins come from `ComponentFlags.apiServer`: with
+  /// DenyServiceExternalIPs on, nobody can set a Service's externalIPs (`external-ips-allowed`).
   public static let clusterFacts: ConditionFacts = [
     "windows-nodes": false, "kubelet-read-only-port": false, "etcd-auth": false,
+    "external-ips-allowed": !admissionPlugins.contains("DenyServiceExternalIPs"),
   ]
+
+  static var admissionPlugins: [String] {
+    ComponentFlags.apiServer(etcdEndpoints: []).first { $0.name == "enable-admission-plugins" }?.value
+      .split(separator: ",").map(String.init) ?? []
+  }
+
+  /// The facts for one pinned version: `clusterFacts`, and for Kubernetes from 1.33 on, no in-tree
+  /// gitRepo volumes: the GitRepoVolumeDriver feature gate is deprecated and off by default from 1.33
+  /// (kubernetes/kubernetes pkg/features/kube_features.go@v1.33.0, KEP-5040), and Bulwark's
+  /// rendered configuration (ComponentFlags, KubeadmConfig) sets no feature gate that turns it back on.
+  public static func conditions(for pin: Pin) -> ConditionFacts {
+    var facts = clusterFacts
+    if pin.components.contains(where: \.isKubernetes), let v = UpstreamVersion(pin.version), v.major == 1, v.minor >= 33 {
+      facts["gitrepo-volumes"] = false
+    }
+    return facts
+  }
 
   /// One version the inventory asks for, and the YAML path of the field that says so.
   public struct Pin: Hashable, Sendable {
     public var components: [Component]
     public var version: String
     public var path: String
+    public init(components: [Component], version: String, path: String) {
+      self.components = components
+      self.version = version
+      self.path = path
+    }
   }
 
   /// The versions to check: `spec.versions` (etcd, kubernetes, containerd), and each artifact whose
@@ -70,7 +96,7 @@ public enum SecurityFloor {
       var seen: Set<String> = []
       var matches: [AdvisoryMatch] = []
       for c in pin.components {
-        for m in data.matches(component: c, version: version, conditions: clusterFacts) where seen.insert(m.advisory.id).inserted {
+        for m in data.matches(component: c, version: version, conditions: conditions(for: pin)) where seen.insert(m.advisory.id).inserted {
           matches.append(m)
         }
       }
@@ -121,6 +147,7 @@ public enum SecurityFloor {
     VulnerabilityPolicy.ruleEndOfLife: "the release line gets no security fixes from its project",
     VulnerabilityPolicy.ruleWaiverExpired: "a vulnerability waiver is past its expiry date and no longer counts",
     VulnerabilityPolicy.ruleWaiverUnknown: "a vulnerability waiver names no advisory in the data",
+    ruleUpgradeAdvice: "the version to upgrade to: the lowest that clears every refusing finding within the upgrade rules",
   ]
 
   /// Throws `refused` when a finding refuses: an error no live waiver covers.

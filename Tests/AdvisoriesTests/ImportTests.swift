@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Testing
 @testable import Advisories
@@ -143,5 +144,27 @@ let osv = #"""
     #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == before)
     let merged = try AdvisoryDatabase.load(path: state)
     #expect(merged.data.advisories.map(\.id) == ["CVE-2099-0001"])
+  }
+}
+
+/// `advisories list` exit codes a pipeline gates on, whatever the output format.
+@Suite struct CLIListExitTests {
+  func exitCode(_ args: [String]) async throws -> Int32 {
+    var list = try AdvisoriesCommand.List.parse(["--data", "/nonexistent/advisories.json"] + args)
+    do { try await list.run() } catch let e as ExitCode { return e.rawValue }
+    return 0
+  }
+
+  @Test func refusingVersionsExit2InEveryFormat() async throws {
+    for format in ["text", "sarif", "junit", "json", "ids"] {
+      #expect(try await exitCode(["--component", "etcd", "--version", "3.5.1", "-o", format]) == 2, "\(format)")
+      #expect(try await exitCode(["--component", "etcd", "--version", "3.5.30", "-o", format]) == 0, "\(format)")
+    }
+  }
+
+  @Test func sarifOrJUnitWithoutAVersionIsBadInput() async throws {
+    #expect(try await exitCode(["-o", "sarif"]) == 3)
+    #expect(try await exitCode(["--component", "etcd", "-o", "junit"]) == 3)
+    #expect(try await exitCode(["--component", "etcd", "--version", "three", "-o", "sarif"]) == 3)
   }
 }

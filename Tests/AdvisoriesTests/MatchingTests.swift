@@ -116,10 +116,14 @@ func sample() -> AdvisoryDatabase {
   @Test func upgradeAdviceKeepsOneMinorStep() {
     let db = sample()
     let cands = ["1.28.6", "1.28.10", "1.29.1", "1.29.2", "1.30.0"].map(v)
-    // 1.28.x: k2 is last_affected 1.28.9, so 1.28.10 clears both; from 1.28.2 with one minor allowed.
-    #expect(db.lowestClearingVersion(component: .kubelet, from: v("1.28.2"), candidates: cands, maxMinorStep: 1, conditions: ["windows-nodes": false])?.target == v("1.28.10"))
-    #expect(db.lowestClearingVersion(component: .kubelet, from: v("1.29.0"), candidates: cands, maxMinorStep: 0)?.target == v("1.29.2"))
-    #expect(db.lowestClearingVersion(component: .kubelet, from: v("1.27.0"), candidates: ["1.29.2"].map(v), maxMinorStep: 1) == nil)
+    // 1.28.x: k2 is last_affected 1.28.9, so 1.28.10 clears it.
+    #expect(db.upgradeAdvice(components: [.kubelet], from: v("1.28.2"), conditions: ["windows-nodes": false], candidates: cands)?.target == v("1.28.10"))
+    // k1 is medium: it refuses only when medium does.
+    #expect(db.upgradeAdvice(components: [.kubelet], from: v("1.29.0"), candidates: cands) == nil)
+    #expect(db.upgradeAdvice(components: [.kubelet], from: v("1.29.0"), refuseAt: .medium, candidates: cands)?.target == v("1.29.2"))
+    // From 1.27, through 1.28 (where k2 still refuses) to 1.29.2: one minor per upgrade.
+    #expect(db.upgradeAdvice(components: [.kubelet], from: v("1.27.0"), refuseAt: .medium, candidates: ["1.29.2"].map(v))?
+      .steps.map(\.description) == ["1.28.6", "1.29.2"])
   }
 }
 

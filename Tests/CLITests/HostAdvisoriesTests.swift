@@ -13,6 +13,13 @@ import Testing
                             policy: VulnerabilityPolicy(), today: today)
   }
 
+  @Test func theAuditSummaryNamesWhatWasRead() {
+    let facts = HostFacts(values: ["os.codename": "bookworm", "dpkg.openssh-server": "1:9.2p1-2+deb12u7", "dpkg.runc": "",
+                                   "version.etcd": "3.5.30", "sysctl.x": "1"])
+    #expect(HostAdvisories.versionsRead(facts) == ["openssh-server 1:9.2p1-2+deb12u7", "etcd 3.5.30 (running)"])
+    #expect(HostAdvisories.versionsRead(HostFacts(values: [:])) == [])
+  }
+
   /// Debian 12's OpenSSH is 9.2p1 upstream, inside CVE-2024-6387's range; +deb12u3 carries the fix.
   @Test(arguments: [
     ("1:9.2p1-2+deb12u2", true), ("1:9.2p1-2+deb12u3", false), ("1:9.2p1-2+deb12u10", false), ("1:9.2p1-2", true),

@@ -131,6 +131,25 @@ struct PolicyOutcome: Equatable, CustomStringConvertible {
     #expect(throws: Never.self) { try check.inventory() }
   }
 
+  /// What the sample is really exposed to, once what every Bulwark cluster is settles the conditions:
+  /// the apiserver runs DenyServiceExternalIPs (so CVE-2020-8554 needs nothing more) and Kubernetes
+  /// 1.36 has no in-tree gitRepo volumes (CVE-2025-1767); what is left is containerd 2.1's end of life.
+  @Test func theSampleShowsItsRealExposure() throws {
+    let check = try InventoryCheck.run(path: repositoryRoot() + "/inventories/hybrid.yaml", dataPath: "/nonexistent/advisories.json",
+      today: "2026-12-02")
+    #expect(check.advisories.map(\.ruleID) == ["end-of-life"], "\(check.advisories.map(\.message))")
+    #expect(check.advisories.first?.message.hasPrefix("containerd 2.1.9: the 2.1 line reached end of life on 2026-07-03") == true)
+    #expect(check.advice.isEmpty)
+  }
+
+  @Test func conditionsSettledPerPin() {
+    #expect(SecurityFloor.clusterFacts["external-ips-allowed"] == false)
+    let k = { (v: String) in SecurityFloor.conditions(for: SecurityFloor.Pin(components: Component.kubernetes, version: v, path: "p")) }
+    #expect(k("1.33.0")["gitrepo-volumes"] == false)
+    #expect(k("1.32.9")["gitrepo-volumes"] == nil, "the in-tree driver is on by default before 1.33")
+    #expect(SecurityFloor.conditions(for: SecurityFloor.Pin(components: [.etcd], version: "3.5.30", path: "p"))["gitrepo-volumes"] == nil)
+  }
+
   /// The same sample pinned back to etcd 3.5.1, which the shipped data knows as vulnerable: validate
   /// and plan refuse it (exit 4), naming the advisory, its fix and the line of `etcd: 3.5.1`.
   @Test func aVulnerableEtcdIsRefusedAtItsLine() throws {

@@ -69,6 +69,48 @@ import Testing
     #expect(drift.findings[0].diff?.contains("-bye\n+hello\n") == true)
   }
 
+  /// SARIF: one error per drifted item at its host, the rule the kind of difference (the same on
+  /// every host), and a host that could not be checked as an error of its own rule.
+  @Test func driftAsSarifHasARulePerKindOfDifference() throws {
+    let hosts = [
+      HostDrift(host: "h1", findings: [
+        DriftFinding(item: "p/h1/motd", summary: "motd", detail: "content differs", diff: "-bye\n+hello\n", rule: "step/file"),
+        DriftFinding(item: "hardening/SY12", summary: "SYN cookies", detail: "is 0, wants 1", rule: "hardening/SY12"),
+      ], compared: 9),
+      HostDrift(host: "h2", findings: [DriftFinding(item: "p/h2/motd", summary: "motd", detail: "mode 0600 -> 0644", rule: "step/file")],
+                compared: 9),
+      HostDrift(host: "h3", findings: [], compared: 0, error: "timed out"),
+      HostDrift(host: "h4", findings: [], compared: 9),
+    ]
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(DriftReport.sarif(hosts).utf8)) as? [String: Any])
+    let run = try #require((doc["runs"] as? [[String: Any]])?.first)
+    let rules = try #require((run["tool"] as? [String: Any]).flatMap { $0["driver"] as? [String: Any] }?["rules"] as? [[String: Any]])
+    #expect(rules.map { $0["id"] as? String } == ["step/file", "hardening/SY12", "drift/unchecked"])
+    let results = try #require(run["results"] as? [[String: Any]])
+    #expect(results.map { $0["ruleId"] as? String } == ["step/file", "hardening/SY12", "step/file", "drift/unchecked"])
+    #expect(results.allSatisfy { $0["level"] as? String == "error" })
+    #expect(results.map { ($0["ruleIndex"] as? Int) ?? -1 } == [0, 1, 0, 2])
+    #expect((results[2]["message"] as? [String: Any])?["text"] as? String == "p/h2/motd: mode 0600 -> 0644")
+    let place = ((results[3]["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: Any]])?.first
+    #expect(place?["name"] as? String == "h3" && place?["kind"] as? String == "host")
+    #expect(try JSONSerialization.jsonObject(with: Data(DriftReport.sarif([hosts[3]]).utf8)) is [String: Any])
+  }
+
+  @Test func driftFindingsFromAProbeCarryTheirRule() throws {
+    let inv = try oneEtcdHost()
+    let steps = [
+      PlannedStep(id: "p/h1/motd", phase: "p", host: "h1", kind: "file", summary: "motd", action: .create, dependsOn: [],
+        operation: .file(path: "/etc/motd", content: "hello\n", mode: 0o644, owner: "root", group: "root")),
+    ]
+    let auditor = Auditor(checks: [], waivers: [], today: "2026-11-26")
+    let probe = DriftProbe(host: inv.hosts[0], planned: steps, inventory: inv, auditor: auditor)
+    func line(_ i: Int, _ status: Int, _ out: String) -> String { "@@ \(i) \(status) \(Data(out.utf8).base64EncodedString())" }
+    let output = [line(0, 0, "644 root root 4 regular file\nbye\n"), line(1, 0, "etcd.name=h1\n"),
+                  line(2, 0, "state=active\nversion=3.5.9\ndata=yes\nmembers:\n")].joined(separator: "\n")
+    let drift = probe.compare(output, auditor: auditor, firewallMarker: "")
+    #expect(drift.findings.map(\.rule).prefix(2) == ["step/file", "etcd/version"], "\(drift.findings.map(\.item))")
+  }
+
   @Test func etcdMemberEntriesRefusedForTheirValuesAreDrift() throws {
     let inv = try oneEtcdHost()
     let auditor = Auditor(checks: [], waivers: [], today: "2026-11-26")

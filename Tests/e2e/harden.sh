@@ -32,6 +32,8 @@ contains "the score"                       "score 100%"
 # The same probe reads the versions the hosts run: the running etcd (3.5.1, which the lab waives)
 # and Debian's OpenSSH, whose backported fixes count (CVE-2024-6387 is fixed in 1:9.2p1-2+deb12u3).
 contains "the audit reads what hosts run"  "Known vulnerabilities in what the hosts run:"
+contains "it names each host's versions"   "${H}1 runs openssh-server 1:9.2p1-2+deb12u"
+contains "and the running etcd's"          "etcd 3.5.1 (running)"
 contains "the running etcd is matched"     "waived: ${H}1: etcd 3.5.1: GHSA-gmph-wf7j-9gcm (CVE-2021-28235)"
 sshv=$(hon 1 "dpkg-query -W -f='\${Version}' openssh-server" 2>/dev/null)
 if dpkg --compare-versions "$sshv" ge "1:9.2p1-2+deb12u3"; then
@@ -129,6 +131,10 @@ contains "the files check says what differs" "~ harden/${H}1/files: /etc/etcd/pk
 if grep -q "its check exited" <<<"$out"; then bad "drift says what differs, never 'its check exited'" "$out"; else ok "drift says what differs, never 'its check exited'"; fi
 "$BIN" drift -i "$hinv" -o json >"$work/drift.json" 2>&1
 "$BIN" drift -i "$hinv" -o junit >"$work/drift.junit" 2>&1
+"$BIN" drift -i "$hinv" -o sarif >"$work/drift.sarif" 2>"$work/drift.sarif.err"; rc=$?
+fx=Tests/CLITests/Fixtures
+if [ "$rc" -eq 2 ] && python3 "$fx/validate_sarif.py" "$fx/sarif-2.1.0-subset.schema.json" "$work/drift.sarif"; then
+  ok "drift -o sarif: exit 2, valid SARIF 2.1.0"; else bad "drift -o sarif: exit 2, valid SARIF 2.1.0" "exit $rc $(cat "$work/drift.sarif.err")"; fi
 if python3 - "$work" "$H" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
 w, H = sys.argv[1], sys.argv[2]
@@ -142,8 +148,14 @@ want = {
 }
 assert got == want, (got, want)
 assert sum(1 for _ in ET.parse(w + "/drift.junit").getroot().iter("failure")) == sum(len(h["drift"]) for h in report["hosts"])
+sarif = json.load(open(w + "/drift.sarif"))["runs"][0]["results"]
+place = lambda r: r["locations"][0]["logicalLocations"][0]["name"]
+assert sorted((place(r), r["message"]["text"].split(":")[0]) for r in sarif) == sorted((h, i) for h, items in want.items() for i in items), sarif
+rules = {r["ruleId"] for r in sarif}
+assert rules >= {"hardening/SY12", "etcd/flag", "etcd/running"} and any(r.startswith("step/") for r in rules), rules
+assert {r["level"] for r in sarif} == {"error"}
 PY
-then ok "drift names each change and nothing else (json, junit)"; else bad "drift names each change and nothing else" "$(python3 -c 'import json,sys; [print(h["host"], [d["item"] for d in h["drift"]]) for h in json.load(open(sys.argv[1]))["hosts"]]' "$work/drift.json")"; fi
+then ok "drift names each change and nothing else (json, junit, sarif)"; else bad "drift names each change and nothing else" "$(python3 -c 'import json,sys; [print(h["host"], [d["item"] for d in h["drift"]]) for h in json.load(open(sys.argv[1]))["hosts"]]' "$work/drift.json")"; fi
 expect "apply heals all of it"             0 "$BIN" apply -i "$hinv" --yes
 expect "no drift after healing"            0 "$BIN" drift -i "$hinv"
 expect "audit passes after healing"        0 "$BIN" audit -i "$hinv"
