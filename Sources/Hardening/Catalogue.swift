@@ -117,7 +117,7 @@ public enum Catalogue {
       expect: expect ?? .equals(value.lowercased()), remedy: .sshd(directive: directive, value: value), sinceOpenSSH: since)
   }
 
-  /// H26's penalties, in seconds, as sshd -T prints them back (no `s`): a source that fails to log
+  /// H28's penalties, in seconds, as sshd -T prints them back (no `s`): a source that fails to log
   /// in, or leaves before it does, is refused for a while once its penalties pass `min`. OpenSSH
   /// 9.8's defaults are crash:90 authfail:5 noauth:1 grace-exceeded:10 max:600 min:15 (sshd_config(5)
   /// of OpenSSH 9.8); Bulwark doubles what an unauthenticated or slow client costs, and writes every
@@ -188,7 +188,7 @@ public enum Catalogue {
     list("H24", nil, "host keys: ed25519 only (no NIST curves, no SHA-1 RSA)", "HostKeyAlgorithms", hostKeyAlgorithms),
     Check(id: "H25", cis: nil, title: "/etc/ssh/moduli has no group under 2048 bits", roles: .all, fact: "moduli.weak",
       expect: .equals("0"), remedy: .moduli),
-    sshd("H26", nil, "PerSourcePenalties \(perSourcePenalties.joined(separator: " ")) (OpenSSH 9.8 and later)", "PerSourcePenalties",
+    sshd("H28", nil, "PerSourcePenalties \(perSourcePenalties.joined(separator: " "))", "PerSourcePenalties",
       perSourcePenalties.joined(separator: " "), .includes(perSourcePenalties), since: .perSourcePenalties),
   ]
 

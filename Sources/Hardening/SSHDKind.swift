@@ -30,7 +30,7 @@ extension HardeningKinds {
 /// of other files sshd reads first (sshd keeps the first value it reads) that set those keywords
 /// otherwise: commented out, each file kept as it was (`HardeningScripts.disableSSHDConflicts`).
 ///
-/// The drop-in holds what the host's OpenSSH knows: PerSourcePenalties (H26) only from 9.8 on, as
+/// The drop-in holds what the host's OpenSSH knows: PerSourcePenalties (H28) only from 9.8 on, as
 /// the host said (`HardeningInputs.openSSH`); where its version is not known, it is left out.
 struct SSHDKind: StepKind {
   let name = "hardening.sshd"

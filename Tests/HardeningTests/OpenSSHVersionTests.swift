@@ -26,26 +26,26 @@ import Testing
   }
 
   @Test func penaltiesOnlyWhereTheSshdHasThem() throws {
-    let h26 = try #require(Catalogue.all.first { $0.id == "H26" })
-    #expect(h26.applies(toOpenSSH: Self.trixie) && h26.applies(toOpenSSH: OpenSSHVersion(9, 8)))
-    #expect(!h26.applies(toOpenSSH: Self.bookworm) && !h26.applies(toOpenSSH: nil), "an unknown sshd gets no keyword it may refuse")
+    let h28 = try #require(Catalogue.all.first { $0.id == "H28" })
+    #expect(h28.applies(toOpenSSH: Self.trixie) && h28.applies(toOpenSSH: OpenSSHVersion(9, 8)))
+    #expect(!h28.applies(toOpenSSH: Self.bookworm) && !h28.applies(toOpenSSH: nil), "an unknown sshd gets no keyword it may refuse")
     let old = HardeningKinds.sshdConfig(Catalogue.all.applying(toOpenSSH: Self.bookworm))
     let new = HardeningKinds.sshdConfig(Catalogue.all.applying(toOpenSSH: Self.trixie))
     #expect(!old.contains("PerSourcePenalties") && old.contains("MaxStartups 10:30:60\n") && old.contains("LoginGraceTime 30\n"))
     #expect(new.contains("\nPerSourcePenalties crash:90 authfail:10 noauth:2 grace-exceeded:20 max:600 min:15\n"))
-    #expect(new.hasPrefix("# Managed by Bulwark: hardened sshd (checks H6-H24, H26 of `bulwark checks`)."))
+    #expect(new.hasPrefix("# Managed by Bulwark: hardened sshd (checks H6-H24, H28 of `bulwark checks`)."))
   }
 
   /// sshd -T prints every penalty, the defaults too, with no `s`; a foreign `PerSourcePenalties no`
   /// or OpenSSH's own defaults (authfail:5) fail.
   @Test func theAuditReadsPenaltiesAsSshdPrintsThem() throws {
-    let h26 = try #require(Catalogue.all.first { $0.id == "H26" })
-    #expect(h26.expect.accepts("crash:90 authfail:10 noauth:2 grace-exceeded:20 refuseconnection:10 max:600 min:15 max-sources4:65536 max-sources6:65536 overflow:permissive overflow6:permissive"))
-    #expect(!h26.expect.accepts("crash:90 authfail:5 noauth:1 grace-exceeded:10 refuseconnection:10 max:600 min:15 max-sources4:65536 max-sources6:65536 overflow:permissive overflow6:permissive"))
-    #expect(!h26.expect.accepts("no") && !h26.expect.accepts("absent"))
+    let h28 = try #require(Catalogue.all.first { $0.id == "H28" })
+    #expect(h28.expect.accepts("crash:90 authfail:10 noauth:2 grace-exceeded:20 refuseconnection:10 max:600 min:15 max-sources4:65536 max-sources6:65536 overflow:permissive overflow6:permissive"))
+    #expect(!h28.expect.accepts("crash:90 authfail:5 noauth:1 grace-exceeded:10 refuseconnection:10 max:600 min:15 max-sources4:65536 max-sources6:65536 overflow:permissive overflow6:permissive"))
+    #expect(!h28.expect.accepts("no") && !h28.expect.accepts("absent"))
   }
 
-  /// A host is audited for what its sshd knows: H26 on 10.0, not on 9.2 nor where no version is known.
+  /// A host is audited for what its sshd knows: H28 on 10.0, not on 9.2 nor where no version is known.
   @Test func theAuditDecidesPerHost() throws {
     let inv = try HardeningTests().inventory()
     let e1 = inv.hosts[0]
@@ -70,10 +70,10 @@ import Testing
     }
     for sshd in ["OpenSSH_9.2", nil] {
       let a = audit(sshd)
-      #expect(a.failed == 0 && !a.results.contains { $0.check.id == "H26" }, "\(sshd ?? "no version"): \(a.results.filter { $0.status != .pass })")
+      #expect(a.failed == 0 && !a.results.contains { $0.check.id == "H28" }, "\(sshd ?? "no version"): \(a.results.filter { $0.status != .pass })")
     }
     let trixie = audit("OpenSSH_10.0")
-    #expect(trixie.failed == 1 && trixie.results.first { $0.check.id == "H26" }?.status == .fail(actual: "absent"))
+    #expect(trixie.failed == 1 && trixie.results.first { $0.check.id == "H28" }?.status == .fail(actual: "absent"))
     values["sshd.persourcepenalties"] = "crash:90 authfail:10 noauth:2 grace-exceeded:20 refuseconnection:10 max:600 min:15"
     #expect(audit("OpenSSH_10.0").failed == 0 && audit("OpenSSH_10.0").passed == audit("OpenSSH_9.2").passed + 1)
   }

@@ -149,6 +149,8 @@ source Tests/e2e/etcd.sh
 source Tests/e2e/harden.sh
 # Configured state: a foreign sysctl file, an sshd drop-in read first, a disabled boot unit; named, remedied, rebooted.
 source Tests/e2e/harden-configured.sh
+# Debian 12 and 13 in one lab: etcd, hardening, audit and drift; ssh-audit from outside; throttling per OpenSSH.
+source Tests/e2e/mixed-release.sh
 # The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
 source Tests/e2e/firewall.sh
 
