@@ -98,10 +98,22 @@ contains "over curve25519 and ed25519"     "curve25519-sha256, ssh-ed25519"
 expect "OpenSSH's client gets in to 12"    0 mssh 1
 expect "OpenSSH's client gets in to 13"    0 mssh 2
 
+# The issue's burst: connections from one source that leave before logging in. Trixie's sshd then
+# refuses that source until its charge runs out (12 x noauth:2 = 24 s, past min:15); bookworm's 9.2
+# has no such thing.
+burst() { local n; for n in $(seq 12); do timeout 2 bash -c "exec 3<>/dev/tcp/$(mip "$1")/22 && head -c 8 <&3 >/dev/null" 2>/dev/null; done; }
+burst 1; burst 2
+expect "after a burst, 9.2 still admits"   0 mssh 1
+expect "after a burst, 10.0 refuses"       255 mssh 2
+waited=0
+until mssh 2 || [ "$waited" -ge 90 ]; do sleep 3; waited=$((waited + 3)); done
+if [ "$waited" -lt 90 ]; then ok "the penalty ends by itself (admitted again after about $waited s)"; else bad "the penalty ends by itself (still refused after 90 s)"; fi
+
+
 # The outside audit: ssh-audit from PyPI, in a venv of its own (made once), against each host from
 # the controller, across the lab bridge. Warnings are allowed (curve25519 is not post-quantum;
-# libssh2 needs the non-EtM SHA-2 MACs); a failure is not. Its rate test makes unauthenticated
-# connections, which trixie's penalties count, so trixie comes last.
+# libssh2 needs the non-EtM SHA-2 MACs); a failure is not. Its connections leave before logging
+# in, which trixie's penalties charge (it is refused afterwards), so it comes last.
 SSH_AUDIT_VENV=${BULWARK_SSH_AUDIT_VENV:-/var/cache/bulwark-ssh-audit} SSH_AUDIT_VERSION=3.9.0
 if ! "$SSH_AUDIT_VENV/bin/pip" show ssh-audit 2>/dev/null | grep -qx "Version: $SSH_AUDIT_VERSION"; then
   python3 -m venv "$SSH_AUDIT_VENV" && "$SSH_AUDIT_VENV/bin/pip" install -q "ssh-audit==$SSH_AUDIT_VERSION" >/dev/null 2>&1
@@ -123,14 +135,5 @@ if [ -x "$SSH_AUDIT_VENV/bin/ssh-audit" ]; then
 else
   bad "ssh-audit $SSH_AUDIT_VERSION is installed (pip install into $SSH_AUDIT_VENV)"
 fi
-
-# The issue's burst: connections from one source that leave before logging in. Trixie's sshd then
-# refuses that source for a while (noauth:2, min:15); bookworm's 9.2 has no such thing. (ssh-audit
-# above makes a few such connections too; with no finite-field DH kept it skips its DHEat rate test.)
-burst() { local n; for n in $(seq 25); do timeout 2 bash -c "exec 3<>/dev/tcp/$(mip "$1")/22 && head -c 8 <&3 >/dev/null" 2>/dev/null; done; }
-expect "ssh-audit leaves 10.0 admitting"   0 mssh 2
-burst 1; burst 2
-expect "after a burst, 9.2 still admits"   0 mssh 1
-expect "after a burst, 10.0 refuses"       255 mssh 2
 
 expect "mixed lab down"                    0 "$BIN" lab down "${MLAB[@]}"
