@@ -5,11 +5,14 @@ import Remote
 /// Asks every host which OpenSSH server it runs (`sshd -V`, read-only, unprivileged, one round trip
 /// each), so the sshd hardening writes only keywords that sshd knows (`HardeningInputs.openSSH`).
 /// A host that cannot be asked, or names no version, is left out: it gets no keyword that needs a
-/// newer sshd, and the warning names it.
+/// newer sshd, and the warning names it. `skipping`: hosts already found unreachable in this plan
+/// (the etcd facts' warning named them), not tried again.
 public enum OpenSSHVersions {
-  public static func gather(_ inv: Inventory, fleet: Fleet, notices: NoticeSink = { _ in }) async -> [String: OpenSSHVersion] {
+  public static func gather(
+    _ inv: Inventory, fleet: Fleet, skipping: Set<String> = [], notices: NoticeSink = { _ in }
+  ) async -> [String: OpenSSHVersion] {
     let probe = RemoteCommand.script(HardeningScripts.openSSHVersion(), privileged: false)
-    let outcomes = await fleet.run(on: inv.hosts.map(\.name)) { host in
+    let outcomes = await fleet.run(on: inv.hosts.map(\.name).filter { !skipping.contains($0) }) { host in
       try await host.run(probe).stdoutText
     }
     var versions: [String: OpenSSHVersion] = [:]
