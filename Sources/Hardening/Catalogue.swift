@@ -118,10 +118,11 @@ public enum Catalogue {
   }
 
   /// H28's penalties, in seconds, as sshd -T prints them back (no `s`): a source that fails to log
-  /// in, or leaves before it does, is refused for a while once its penalties pass `min`. OpenSSH
-  /// 9.8's defaults are crash:90 authfail:5 noauth:1 grace-exceeded:10 max:600 min:15 (sshd_config(5)
-  /// of OpenSSH 9.8); Bulwark doubles what an unauthenticated or slow client costs, and writes every
-  /// value so a foreign setting cannot loosen them unseen.
+  /// in, or leaves before it does, is refused for a while once its penalties pass `min`. OpenSSH's
+  /// defaults are crash:90 authfail:5 noauth:1 grace-exceeded:10 max:600 min:15 (as Debian 13's
+  /// sshd 10.0p2 prints them; the keyword came with https://www.openssh.com/txt/release-9.8).
+  /// Bulwark doubles what a failed, unauthenticated or slow client costs, and writes every value so
+  /// a foreign setting cannot loosen them unseen.
   public static let perSourcePenalties = ["crash:90", "authfail:10", "noauth:2", "grace-exceeded:20", "max:600", "min:15"]
 
   static func list(_ id: String, _ cis: String?, _ title: String, _ directive: String, _ values: [String]) -> Check {

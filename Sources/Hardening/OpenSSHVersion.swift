@@ -24,7 +24,7 @@ public struct OpenSSHVersion: Sendable, Hashable, Comparable, CustomStringConver
   public static func < (a: OpenSSHVersion, b: OpenSSHVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
 
   /// PerSourcePenalties and PerSourcePenaltyExemptList came with OpenSSH 9.8 (release notes of
-  /// OpenSSH 9.8, 2024-07-01); Debian 12 ships 9.2, Debian 13 ships 10.0.
+  /// OpenSSH 9.8, https://www.openssh.com/txt/release-9.8); Debian 12 ships 9.2, Debian 13 ships 10.0.
   public static let perSourcePenalties = OpenSSHVersion(9, 8)
 }
 

@@ -7,9 +7,9 @@
 /// https://terrapin-attack.com) or a DH group under 2048 bits; the client keeps NIST-curve host
 /// keys and finite-field Diffie-Hellman only to reach hosts not yet hardened.
 ///
-/// The hardened sshd keeps no finite-field Diffie-Hellman at all, as OpenSSH 10.0's sshd does by
-/// default (release notes of OpenSSH 10.0, 2025-04-09: "disables finite field (a.k.a modp)
-/// Diffie-Hellman key exchange in sshd by default"): each such handshake costs the server a modular
+/// The hardened sshd keeps no finite-field Diffie-Hellman at all, as OpenSSH 10.0's sshd no longer
+/// offers it by default (release notes of OpenSSH 10.0, 2025-04-09,
+/// https://www.openssh.com/txt/release-10.0): each such handshake costs the server a modular
 /// exponentiation a client can ask for cheaply (DHEat, CVE-2002-20001), and on OpenSSH 10.0
 /// `diffie-hellman-group-exchange-sha256` falls back to a 2048-bit group whatever the moduli file
 /// holds (ssh-audit 3.9.0 against Debian 13's 10.0p2; OpenSSH bug 2793). Every algorithm it keeps is

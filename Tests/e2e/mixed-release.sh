@@ -29,10 +29,7 @@ expect "lab1 runs Debian 12"               0 mon 1 cat /etc/debian_version
 if [[ $out == 12.* ]]; then ok "bookworm is Debian 12 ($out)"; else bad "bookworm is Debian 12" "$out"; fi
 
 minv="$mdir/etcd.yaml"
-{
-  sed -n '/^apiVersion/,/^  hosts:/p' "$mdir/lab.yaml" | sed -e '/kubernetes\|containerd/d' -e '/^  endpoint:/,/^  sites:/{/^  sites:/!d}'
-  for i in 1 2 3; do echo "    - {name: $M$i, address: $(mip "$i"), site: $M, roles: [etcd], ssh: {become: true}}"; done
-} >"$minv"
+etcd_lab_inventory "$minv" "$M" 10.123.13 3.5.30 3
 expect "apply: etcd and hardening on both" 0 "$BIN" apply -i "$minv" --yes
 contains "the plan asked each sshd"        "PerSourcePenalties left out: OpenSSH 9.2 has none"
 expect "apply again"                       0 "$BIN" apply -i "$minv" --yes
