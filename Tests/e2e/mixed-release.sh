@@ -18,6 +18,9 @@ mssh() {
 
 expect "an unknown release is refused"     1 "$BIN" lab up 1 --name bwbad --release buster
 contains "the refusal names it"            "unknown Debian release 'buster' (known: bookworm, trixie)"
+expect "the rootfs of each release"        0 "$BIN" lab rootfs --release bookworm,trixie
+if grep -q '/rootfs-bookworm-[0-9a-f]*$' <<<"$out" && grep -q '/rootfs-trixie-[0-9a-f]*$' <<<"$out"; then
+  ok "one cached rootfs per release"; else bad "one cached rootfs per release" "$out"; fi
 expect "mixed lab: up 3, releases repeat"  0 "$BIN" lab up 3 "${MLAB[@]}" --subnet 10.123.13 --out "$mdir" --release bookworm,trixie
 contains "which host runs which release"   "bookworm: ${M}1 ${M}3; trixie: ${M}2"
 expect "status of the mixed lab"           0 "$BIN" lab status "${MLAB[@]}"
@@ -132,5 +135,11 @@ if [ -x "$SSH_AUDIT_VENV/bin/ssh-audit" ]; then
 else
   bad "ssh-audit $SSH_AUDIT_VERSION is installed (pip install into $SSH_AUDIT_VENV)"
 fi
+
+# A rebuilt machine gets a new disk of its own release.
+expect "stop the trixie host again"        0 "$BIN" lab stop "${MLAB[@]}" "${M}2"
+expect "start it on a fresh disk"          0 "$BIN" lab start "${MLAB[@]}" "${M}2" --fresh
+expect "the fresh disk is Debian 13"       0 mon 2 cat /etc/debian_version
+if [[ $out == 13.* ]]; then ok "a fresh trixie disk is trixie"; else bad "a fresh trixie disk is trixie" "$out"; fi
 
 expect "mixed lab down"                    0 "$BIN" lab down "${MLAB[@]}"
