@@ -15,6 +15,14 @@ struct LabCommand: ParsableCommand {
     subcommands: [Up.self, Down.self, Status.self, SSH.self, Stop.self, Start.self, Artifacts.self, Rootfs.self]
   )
 
+  /// `--release`: the Debian release of the hosts, or a list that repeats over them.
+  struct LabRelease: ParsableArguments {
+    @Option(help: ArgumentHelp(
+      "Debian release of the hosts: bookworm (12) or trixie (13); a comma-separated list repeats over the hosts (bookworm,trixie: lab1 bookworm, lab2 trixie, lab3 bookworm, ...).",
+      valueName: "release[,release...]"))
+    var release = "bookworm"
+  }
+
   struct LabName: ParsableArguments {
     @Option(help: "Lab ID, 1 to 6 lowercase letters; it prefixes host, namespace and link names.")
     var name = "lab"
@@ -30,13 +38,14 @@ struct LabCommand: ParsableCommand {
     @Option(help: "The lab subnet's first three octets (a /24).") var subnet = "10.123.0"
     @Option(help: "The etcd version the inventory asks for.") var etcd = "3.5.30"
     @Option(help: "The artifact cache the inventory takes etcd from.") var cache = "cache/artifacts"
+    @OptionGroup var release: LabRelease
 
     func validate() throws {
       guard (1...50).contains(count) else { throw ValidationError("N must be from 1 to 50") }
     }
     func run() throws {
       try LabScript.exec(["up", String(count), "--name", lab.name, "--out", out, "--subnet", subnet,
-        "--etcd", etcd, "--cache", cache])
+        "--etcd", etcd, "--cache", cache, "--release", release.release])
     }
   }
 
@@ -91,8 +100,9 @@ struct LabCommand: ParsableCommand {
 
   struct Rootfs: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Build the cached Debian rootfs now (up does it when needed), and print its path.")
-    func run() throws { try LabScript.exec(["rootfs"]) }
+      abstract: "Build the cached Debian rootfs of each release now (up does it when needed), and print their paths.")
+    @OptionGroup var release: LabRelease
+    func run() throws { try LabScript.exec(["rootfs", "--release", release.release]) }
   }
 }
 

@@ -74,7 +74,8 @@ public struct Auditor: Sendable {
   /// `firewallMarker`: the comment the host's rendered firewall carries (FW1 compares it).
   public func audit(_ host: ClusterHost, facts: HostFacts, firewallMarker: String) -> HostAudit {
     var results: [AuditResult] = []
-    for check in checks(for: host) {
+    // A keyword this host's sshd does not know is not audited there (PerSourcePenalties before 9.8).
+    for check in checks(for: host).applying(toOpenSSH: facts.openSSH) {
       let loaded = check.fact == Self.firewallFact
       let actual = facts.values[check.fact] ?? "absent"
       let passes = loaded ? actual == firewallMarker : check.expect.accepts(actual)

@@ -15,6 +15,7 @@ public enum AuditReport {
       case .kubernetesNode: hosts = "Kubernetes nodes"
       case .notKubernetesNode: hosts = "not Kubernetes nodes"
       }
+      let sshd = c.sinceOpenSSH.map { " with OpenSSH \($0) or later" } ?? ""
       let remedy: String
       switch c.remedy {
       case .sshd(let d, _): remedy = "sshd drop-in `\(d)`"
@@ -26,7 +27,7 @@ public enum AuditReport {
       case .unitMasked: remedy = "systemctl mask"
       }
       let expected = c.expect.text.replacingOccurrences(of: "|", with: "\\|")
-      out += "| \(c.id) | \(c.cis ?? "") | \(c.title.replacingOccurrences(of: "|", with: "\\|")) | \(hosts) | `\(c.fact)` | \(expected) | \(remedy) |\n"
+      out += "| \(c.id) | \(c.cis ?? "") | \(c.title.replacingOccurrences(of: "|", with: "\\|")) | \(hosts)\(sshd) | `\(c.fact)` | \(expected) | \(remedy) |\n"
     }
     return out
   }

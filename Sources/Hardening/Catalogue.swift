@@ -9,6 +9,9 @@ public enum Expectation: Sendable, Equatable {
   case atMost(Int)
   /// A comma-separated list with no element outside these.
   case subsetOf([String])
+  /// A space-separated list holding each of these words (sshd -T prints PerSourcePenalties as
+  /// `crash:90 authfail:5 ... overflow:permissive`, the ones not set at their defaults).
+  case includes([String])
   /// A file mode with no bit outside this one (kube-bench's "bitmask": 600 or stricter).
   case modeAtMost(UInt32)
   /// A file owner, `user:group`.
@@ -19,6 +22,7 @@ public enum Expectation: Sendable, Equatable {
     case .equals(let v): v
     case .atMost(let n): "≤ \(n)"
     case .subsetOf(let list): "only \(list.joined(separator: ","))"
+    case .includes(let words): "with \(words.joined(separator: " "))"
     case .modeAtMost(let m): String(m, radix: 8) + " or stricter"
     case .owner(let o): o
     }
@@ -29,6 +33,9 @@ public enum Expectation: Sendable, Equatable {
     case .equals(let v): return value.lowercased() == v.lowercased()
     case .atMost(let n): return Int(value).map { $0 <= n } ?? false
     case .subsetOf(let allowed): return value.split(separator: ",").allSatisfy { allowed.contains(String($0)) }
+    case .includes(let words):
+      let have = Set(value.split(separator: " ").map { $0.lowercased() })
+      return words.allSatisfy { have.contains($0.lowercased()) }
     case .modeAtMost(let m): return UInt32(value, radix: 8).map { $0 & ~m == 0 } ?? false
     case .owner(let o): return value == o
     }
@@ -64,6 +71,10 @@ public struct Check: Sendable {
   public var fact: String
   public var expect: Expectation
   public var remedy: Remedy
+  /// The oldest OpenSSH whose sshd knows this check's keyword; nil: every supported one. A host
+  /// with an older (or unknown) sshd neither gets the keyword nor is audited for it
+  /// (`Check.applies(toOpenSSH:)`).
+  public var sinceOpenSSH: OpenSSHVersion? = nil
 }
 
 /// Which hosts a check applies to.
@@ -98,10 +109,21 @@ public enum Catalogue {
   public static let kex = SSHAlgorithms.hardenedServer.kex
   public static let hostKeyAlgorithms = SSHAlgorithms.hardenedServer.hostKeys
 
-  static func sshd(_ id: String, _ cis: String?, _ title: String, _ directive: String, _ value: String, _ expect: Expectation? = nil) -> Check {
+  static func sshd(
+    _ id: String, _ cis: String?, _ title: String, _ directive: String, _ value: String, _ expect: Expectation? = nil,
+    since: OpenSSHVersion? = nil
+  ) -> Check {
     Check(id: id, cis: cis, title: title, roles: .all, fact: "sshd.\(directive.lowercased())",
-      expect: expect ?? .equals(value.lowercased()), remedy: .sshd(directive: directive, value: value))
+      expect: expect ?? .equals(value.lowercased()), remedy: .sshd(directive: directive, value: value), sinceOpenSSH: since)
   }
+
+  /// H28's penalties, in seconds, as sshd -T prints them back (no `s`): a source that fails to log
+  /// in, or leaves before it does, is refused for a while once its penalties pass `min`. OpenSSH's
+  /// defaults are crash:90 authfail:5 noauth:1 grace-exceeded:10 max:600 min:15 (as Debian 13's
+  /// sshd 10.0p2 prints them; the keyword came with https://www.openssh.com/txt/release-9.8).
+  /// Bulwark doubles what a failed, unauthenticated or slow client costs, and writes every value so
+  /// a foreign setting cannot loosen them unseen.
+  public static let perSourcePenalties = ["crash:90", "authfail:10", "noauth:2", "grace-exceeded:20", "max:600", "min:15"]
 
   static func list(_ id: String, _ cis: String?, _ title: String, _ directive: String, _ values: [String]) -> Check {
     sshd(id, cis, title, directive, values.joined(separator: ","), .subsetOf(values))
@@ -147,7 +169,7 @@ public enum Catalogue {
     sshd("H9", "U24 5.1.9", "GSSAPIAuthentication no", "GSSAPIAuthentication", "no"),
     sshd("H10", "U24 5.1.10", "HostbasedAuthentication no", "HostbasedAuthentication", "no"),
     sshd("H11", "U24 5.1.11", "IgnoreRhosts yes", "IgnoreRhosts", "yes"),
-    list("H12", "U24 5.1.12", "key exchange: curve25519, sntrup761 and DH groups of 2048 bits or more", "KexAlgorithms", kex),
+    list("H12", "U24 5.1.12", "key exchange: sntrup761 and curve25519 only (no finite-field DH, no NIST curves)", "KexAlgorithms", kex),
     sshd("H13", "U24 5.1.13", "LoginGraceTime 30", "LoginGraceTime", "30", .atMost(60)),
     sshd("H14", "U24 5.1.14", "LogLevel VERBOSE", "LogLevel", "VERBOSE"),
     list("H15", "U24 5.1.15", "MACs: SHA-2 only", "MACs", macs),
@@ -167,6 +189,8 @@ public enum Catalogue {
     list("H24", nil, "host keys: ed25519 only (no NIST curves, no SHA-1 RSA)", "HostKeyAlgorithms", hostKeyAlgorithms),
     Check(id: "H25", cis: nil, title: "/etc/ssh/moduli has no group under 2048 bits", roles: .all, fact: "moduli.weak",
       expect: .equals("0"), remedy: .moduli),
+    sshd("H28", nil, "PerSourcePenalties \(perSourcePenalties.joined(separator: " "))", "PerSourcePenalties",
+      perSourcePenalties.joined(separator: " "), .includes(perSourcePenalties), since: .perSourcePenalties),
   ]
 
   static let sysctlChecks: [Check] = [

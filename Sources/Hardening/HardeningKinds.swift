@@ -8,9 +8,13 @@ public struct HardeningInputs: Sendable {
   /// The firewall's role sets, worked out once per plan; nil makes each host work them out (slow
   /// for a large fleet).
   public var firewallPeers: FirewallPeers?
-  public init(sshFrom: [String: [String]], inventory: Inventory? = nil) {
+  /// Each host's OpenSSH server version, by host name, as the host said (`sshd -V`); a host not in
+  /// it (an offline plan, a host that could not be asked) gets no keyword that needs a newer sshd.
+  public var openSSH: [String: OpenSSHVersion]
+  public init(sshFrom: [String: [String]], inventory: Inventory? = nil, openSSH: [String: OpenSSHVersion] = [:]) {
     self.sshFrom = sshFrom
     firewallPeers = inventory.map(FirewallPeers.init)
+    self.openSSH = openSSH
   }
 }
 
@@ -20,7 +24,7 @@ public struct HardeningInputs: Sendable {
 public enum HardeningKinds {
   public static func all(_ inputs: HardeningInputs, catalogue: [Check] = Catalogue.all) -> [String: any StepKind] {
     let kinds: [any StepKind] = [
-      SSHDKind(catalogue: catalogue), SysctlKind(catalogue: catalogue), FilesKind(catalogue: catalogue), UnitsKind(catalogue: catalogue),
+      SSHDKind(catalogue: catalogue, openSSH: inputs.openSSH), SysctlKind(catalogue: catalogue), FilesKind(catalogue: catalogue), UnitsKind(catalogue: catalogue),
       FirewallKind(inputs: inputs),
     ]
     return Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, $0) })

@@ -19,7 +19,7 @@ public enum HardeningScripts {
   /// codename and the installed versions of `versionedPackages` (`dpkg-query`), for advisory audits.
   ///
   /// Output: `key=value` lines (`sshd.DIRECTIVE`, `stat.PATH.mode`, `stat.PATH.owner`, `sysctl.KEY`,
-  /// `moduli.weak`, `etcd.FLAG`, `version.etcd`, `nft.bulwark`, `os.codename`, `dpkg.PACKAGE`, and the configured state:
+  /// `moduli.weak`, `etcd.FLAG`, `version.etcd`, `version.openssh`, `nft.bulwark`, `os.codename`, `dpkg.PACKAGE`, and the configured state:
   /// `sysctlboot.KEY`, `sysctlfrom.KEY`, `sysctlover.KEY`, `sshdfrom.KEYWORD`, `unit.NAME`, `unitactive.NAME`) and `readonly.KEY` lines, which `HostProbe.parse`
   /// reads. A missing file or key reads `absent`; a table changed since Bulwark loaded it reads
   /// `changed since Bulwark loaded it`; no table reads empty. Exit status: always 0.
@@ -45,6 +45,7 @@ public enum HardeningScripts {
       tr '\0' '\n' < /proc/$pid/cmdline | sed -n 's/^--\([^=]*\)=\(.*\)$/etcd.\1=\2/p'
       echo "version.etcd=$(/proc/$pid/exe --version 2>/dev/null | sed -n 's/^etcd Version: //p' | head -1)"
     fi
+    echo "version.openssh=$(\#(openSSHVersion()))"
     echo "os.codename=$(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}")"
     dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' \#(words(versionedPackages)) 2>/dev/null |
       awk '$1 == "ii" { print "dpkg." $2 "=" $3 }'
@@ -56,6 +57,13 @@ public enum HardeningScripts {
     \#(configuredState(sysctlKeys: sysctlKeys, sshdKeywords: sshdKeywords, units: units))
     exit 0
     """#
+  }
+
+  /// The host's OpenSSH server version as `sshd -V` names it (`OpenSSH_10.0`), or nothing; read by
+  /// `OpenSSHVersion(parsing:)`. sshd is looked for in /usr/sbin too, which a login shell's PATH
+  /// may lack when the command runs without `become`. Exit status: always 0.
+  public static func openSSHVersion() -> String {
+    #"PATH="$PATH:/usr/sbin:/sbin" sshd -V 2>&1 | grep -m1 -o 'OpenSSH_[0-9][0-9.]*' || :"#
   }
 
   /// The probe's part about the next boot and the next sshd reload (`ConfiguredStateScripts.swift`):

@@ -5,7 +5,8 @@ extension HardeningKinds {
 
   /// The sshd drop-in: every sshd directive of the catalogue, in catalogue order. sshd takes the
   /// first value it reads, and Debian includes sshd_config.d/*.conf first, so `00-` wins. The header
-  /// names the checks it carries, as `bulwark checks` lists them.
+  /// names the checks it carries, as `bulwark checks` lists them. Pass the catalogue as it applies to
+  /// one host's sshd (`[Check].applying(toOpenSSH:)`): a keyword that sshd does not know fails `sshd -t`.
   public static func sshdConfig(_ catalogue: [Check]) -> String {
     let ids = CheckIDs.summary(catalogue.filter { if case .sshd = $0.remedy { true } else { false } })
     let lines = ["# Managed by Bulwark: hardened sshd (checks \(ids) of `bulwark checks`). Validated with sshd -t."]
@@ -28,24 +29,33 @@ extension HardeningKinds {
 /// a reload applies it, and a new connection must get in, or the old file comes back. Then the lines
 /// of other files sshd reads first (sshd keeps the first value it reads) that set those keywords
 /// otherwise: commented out, each file kept as it was (`HardeningScripts.disableSSHDConflicts`).
+///
+/// The drop-in holds what the host's OpenSSH knows: PerSourcePenalties (H28) only from 9.8 on, as
+/// the host said (`HardeningInputs.openSSH`); where its version is not known, it is left out.
 struct SSHDKind: StepKind {
   let name = "hardening.sshd"
   let parameters: [ParameterSpec] = []
   let catalogue: [Check]
+  let openSSH: [String: OpenSSHVersion]
   let memo = RoleMemo()
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    memo.drafts(for: c.host) { drafts(c) }
+    let version = openSSH[c.host.name]
+    return memo.drafts(for: c.host, variant: version?.description ?? "?") { drafts(c, openSSH: version) }
   }
 
-  func drafts(_ c: ExpansionContext) -> [StepDraft] {
+  func drafts(_ c: ExpansionContext, openSSH version: OpenSSHVersion?) -> [StepDraft] {
+    let catalogue = catalogue.applying(toOpenSSH: version)
+    let left = self.catalogue.filter { !$0.applies(toOpenSSH: version) }
+    let leftOut = left.isEmpty ? "" : "; \(HardeningKinds.sshdSettings(left).map(\.directive).joined(separator: ", ")) left out: "
+      + (version.map { "OpenSSH \($0) has none" } ?? "its OpenSSH version is not known")
     let checks = catalogue.filter { $0.roles.covers(c.host) }
     let moduli = CheckIDs.summary(checks.filter { $0.remedy == .moduli })
     let sshd = CheckIDs.summary(checks.filter { if case .sshd = $0.remedy { true } else { false } })
     return [
       StepDraft("moduli", "/etc/ssh/moduli without groups under 2048 bits (\(moduli))", action: .update,
         .command(argv: ["sh", "-c", HardeningScripts.dropWeakModuli()], unless: ["sh", "-c", HardeningScripts.moduliHasNoWeakGroup()])),
-      StepDraft("sshd", "\(HardeningKinds.sshdDropIn): modern algorithms only, no root or password login (\(sshd)); sshd -t, reload, then a new connection must get in",
+      StepDraft("sshd", "\(HardeningKinds.sshdDropIn): modern algorithms only, no root or password login, connections throttled (\(sshd)\(leftOut)); sshd -t, reload, then a new connection must get in",
         action: .update,
         .guardedConfig(path: HardeningKinds.sshdDropIn, content: HardeningKinds.sshdConfig(catalogue), mode: 0o600,
           validate: ["sshd", "-t"], activate: ["systemctl", "reload", "ssh.service"], deactivate: ["systemctl", "reload", "ssh.service"],

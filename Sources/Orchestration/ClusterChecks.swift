@@ -64,13 +64,16 @@ public enum ClusterChecks {
   }
 
   /// Drift against the plan of `playbook`, planned as for hosts that already run: membership and
-  /// versions come from the etcd probe in the same round trip, so no facts are gathered first.
+  /// versions come from the etcd probe in the same round trip, so no etcd facts are gathered first.
+  /// A hardening playbook's sshd drop-in depends on each host's OpenSSH, which is asked first.
   public static func drift(
     _ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, access: ClusterAccess, playbook: Playbook, auditor: Auditor,
     notices: NoticeSink = { _ in }
   ) async throws(OperationError) -> [HostDrift] {
+    let openSSH = KindRegistry.domains(used: playbook).contains(.hardening)
+      ? await OpenSSHVersions.gather(inv, fleet: fleet, notices: notices) : [:]
     let plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: access.inventoryPath,
-      state: access.stateDirectory(cluster: inv.name), playbook: playbook, writePKI: false), notices: notices)
+      state: access.stateDirectory(cluster: inv.name), playbook: playbook, writePKI: false, openSSH: openSSH), notices: notices)
     return await drift(inv, hosts: hosts, fleet: fleet, plan: plan, auditor: auditor)
   }
 }

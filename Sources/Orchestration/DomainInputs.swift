@@ -29,13 +29,16 @@ public struct DomainInputs {
     public var restoreFrom: LocalArtifact?
     /// What each Kubernetes node showed of kubeadm's preflight; nil when the hosts were not asked.
     public var preflight: [HostID: NodePreflightFacts]?
+    /// Each host's OpenSSH server (`OpenSSHVersions`); empty for an offline plan.
+    public var openSSH: [String: OpenSSHVersion]
 
     public init(
       _ inventory: Inventory, inventoryPath: String, state: StateDirectory, playbook: Playbook, writePKI: Bool,
       etcdFacts: EtcdClusterFacts = .fresh, kubernetesFacts: KubernetesClusterFacts = .fresh, restoreFrom: LocalArtifact? = nil,
-      preflight: [HostID: NodePreflightFacts]? = nil
+      preflight: [HostID: NodePreflightFacts]? = nil, openSSH: [String: OpenSSHVersion] = [:]
     ) {
       self.preflight = preflight
+      self.openSSH = openSSH
       self.inventory = inventory
       self.inventoryPath = inventoryPath
       self.state = state
@@ -70,7 +73,7 @@ public struct DomainInputs {
     let inv = r.inventory, domains = r.domains
     var diagnostics: [Diagnostic] = []
     var etcd: EtcdInputs?, kubernetes: KubernetesInputs?, hardening: HardeningInputs?
-    if domains.contains(.hardening) { hardening = HardeningInputs(sshFrom: ControllerAddresses.sshFrom(inv), inventory: inv) }
+    if domains.contains(.hardening) { hardening = HardeningInputs(sshFrom: ControllerAddresses.sshFrom(inv), inventory: inv, openSSH: r.openSSH) }
     do {
       var etcdReport: PKIStore.AuthorityReport?
       if domains.contains(.etcd) {

@@ -1,4 +1,5 @@
 import Etcd
+import Hardening
 import Foundation
 import Inventory
 import Kubernetes
@@ -15,7 +16,12 @@ public enum LivePlan {
     public var kubernetes: KubernetesClusterFacts
     /// What each Kubernetes node showed of kubeadm's preflight (nil: not asked).
     public var preflight: [HostID: NodePreflightFacts]?
-    public var fingerprint: String { DomainInputs.fingerprint(etcd, kubernetes) }
+    /// Each host's OpenSSH server, when the playbook hardens (empty otherwise).
+    public var openSSH: [String: OpenSSHVersion] = [:]
+    public var fingerprint: String {
+      let base = DomainInputs.fingerprint(etcd, kubernetes)
+      return openSSH.isEmpty ? base : base + "|openssh:" + OpenSSHVersions.fingerprint(openSSH)
+    }
   }
 
   /// What the hosts run, for the domains the playbook uses; an etcd host that cannot be asked, or no
@@ -34,6 +40,9 @@ public enum LivePlan {
       facts.kubernetes = gathered.cluster
       facts.preflight = gathered.preflight
     }
+    if domains.contains(.hardening) {
+      facts.openSSH = await OpenSSHVersions.gather(inv, fleet: fleet, skipping: Set(facts.etcd.unreachable.keys), notices: notices)
+    }
     return facts
   }
 
@@ -49,7 +58,7 @@ public enum LivePlan {
     }
     var plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: inventoryPath, state: state, playbook: playbook,
       writePKI: writePKI, etcdFacts: facts.etcd, kubernetesFacts: facts.kubernetes, restoreFrom: restoreFrom,
-      preflight: facts.preflight), notices: notices)
+      preflight: facts.preflight, openSSH: facts.openSSH), notices: notices)
     // Every path on this machine absolute, so a saved plan applies from any directory.
     let here = FileManager.default.currentDirectoryPath
     plan = plan.withAbsolutePaths(from: here)

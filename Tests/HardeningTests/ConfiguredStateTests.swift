@@ -174,6 +174,7 @@ import Testing
       case .equals(let v): facts.values[c.fact] = v
       case .atMost(let n): facts.values[c.fact] = "\(n)"
       case .subsetOf(let l): facts.values[c.fact] = l.joined(separator: ",")
+      case .includes(let w): facts.values[c.fact] = w.joined(separator: " ")
       case .modeAtMost(let m): facts.values[c.fact] = String(m, radix: 8)
       case .owner(let o): facts.values[c.fact] = o
       }

@@ -111,12 +111,12 @@ import Testing
 
   @Test func idRangesAreComputedFromTheCatalogue() {
     let sshd = Catalogue.all.filter { if case .sshd = $0.remedy { true } else { false } }
-    #expect(CheckIDs.summary(sshd) == "H6-H24")
+    #expect(CheckIDs.summary(sshd) == "H6-H24, H28")
     let files = Catalogue.all.filter { if case .fileMode = $0.remedy { true } else { false } }
     #expect(CheckIDs.summary(files) == "H1-H3, E8-E10, E13")
     let ids = ["SY1", "SY4", "SY5", "SY6", "FW1", "X"].map { Check(id: $0, cis: nil, title: "", roles: .all, fact: "", expect: .equals(""), remedy: .moduli) }
     #expect(CheckIDs.summary(ids) == "SY1, SY4-SY6, FW1, X")
-    #expect(HardeningKinds.sshdConfig(Catalogue.all).hasPrefix("# Managed by Bulwark: hardened sshd (checks H6-H24 of `bulwark checks`)."))
+    #expect(HardeningKinds.sshdConfig(Catalogue.all).hasPrefix("# Managed by Bulwark: hardened sshd (checks H6-H24, H28 of `bulwark checks`)."))
   }
 
   func mode(_ path: String) throws -> Int {

@@ -153,6 +153,8 @@ source Tests/e2e/harden-configured.sh
 source Tests/e2e/harden-reboot.sh
 # 50 hosts, 5 off and 5 with SSH dropped: drift and audit name each, finish the rest, exit 5.
 source Tests/e2e/fleet-faults.sh
+# Debian 12 and 13 in one lab: etcd, hardening, audit and drift; ssh-audit from outside; throttling per OpenSSH.
+source Tests/e2e/mixed-release.sh
 # The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
 source Tests/e2e/firewall.sh
 

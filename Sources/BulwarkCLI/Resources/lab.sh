@@ -2,13 +2,13 @@
 # bulwark lab: isolated, SSH-reachable Debian hosts with real systemd, on this machine.
 # `bulwark lab ...` runs this script; docs/lab.md is its manual. Run as root.
 #
-#   lab.sh up N [--name ID] [--out DIR] [--subnet A.B.C] [--etcd VERSION]
+#   lab.sh up N [--name ID] [--out DIR] [--subnet A.B.C] [--etcd VERSION] [--release R[,R...]]
 #   lab.sh down [--name ID]
 #   lab.sh status [--name ID]
 #   lab.sh ssh HOST [CMD...] [--name ID]
 #   lab.sh stop HOST [--name ID]           power a host off (its processes killed by PID)
 #   lab.sh start HOST [--fresh] [--name ID]  boot it again; --fresh wipes its disk first
-#   lab.sh rootfs              build (or reuse) the cached Debian rootfs
+#   lab.sh rootfs [--release R[,R...]]   build (or reuse) the cached Debian rootfs of each release
 #   lab.sh artifacts [--cache DIR]   fill the artifact cache (etcd, containerd, node packages)
 #
 # Every host is a systemd-nspawn container booted with systemd as PID 1, inside its own network
@@ -18,7 +18,10 @@
 set -euo pipefail
 shopt -s nullglob
 
-SUITE=bookworm
+# The Debian releases a host can run, by suite name: bookworm (12) and trixie (13). --release takes
+# one, or a comma-separated list that repeats over the hosts (lab1 the first, lab2 the second, ...).
+KNOWN_RELEASES="bookworm trixie"
+RELEASES=bookworm
 MIRROR=${BULWARK_LAB_MIRROR:-}
 # Packages baked into the rootfs. Lab hosts have no route out, so whatever later stages need
 # (sudo for become, nftables, haproxy, keepalived) must be here. Changing this list changes the
@@ -45,11 +48,17 @@ while [ $# -gt 0 ]; do
     --subnet) SUBNET=${2:?--subnet needs a value}; shift 2 ;;
     --etcd) ETCD_VERSION=${2:?--etcd needs a value}; shift 2 ;;
     --cache) ARTIFACTS=${2:?--cache needs a value}; shift 2 ;;
+    --release) RELEASES=${2:?--release needs a value}; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
 [[ $ID =~ ^[a-z]{1,6}$ ]] || die "--name must be 1 to 6 lowercase letters (it prefixes global names), got '$ID'"
 [[ $SUBNET =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] || die "--subnet takes the first three octets, like 10.123.0"
+IFS=, read -r -a RELEASE_LIST <<<"$RELEASES"
+[ "${#RELEASE_LIST[@]}" -gt 0 ] || die "--release needs at least one of: $KNOWN_RELEASES"
+for r in "${RELEASE_LIST[@]}"; do
+  [[ " $KNOWN_RELEASES " == *" $r "* ]] || die "--release: unknown Debian release '$r' (known: ${KNOWN_RELEASES// /, })"
+done
 STATE=$STATE_ROOT/$ID
 BRIDGE=bwb-$ID
 
@@ -72,8 +81,14 @@ cgroup_dirs() {
 }
 
 # ---------------------------------------------------------------- rootfs
-rootfs_key() { printf '%s|minbase|%s|user=%s|v2' "$SUITE" "$PACKAGES" "$LOGIN_USER" | sha256sum | cut -c1-12; }
-ROOTFS=$CACHE_ROOT/rootfs-$SUITE-$(rootfs_key)
+# One builder for every release: the suite is its only parameter, so each release's rootfs holds
+# the same PACKAGES and the same login user. The cache key hashes all three.
+rootfs_key() { printf '%s|minbase|%s|user=%s|v2' "$1" "$PACKAGES" "$LOGIN_USER" | sha256sum | cut -c1-12; }
+rootfs_of() { echo "$CACHE_ROOT/rootfs-$1-$(rootfs_key "$1")"; }
+# The release of host I (1-based): the list repeats over the hosts.
+release_of() { echo "${RELEASE_LIST[$(( ($1 - 1) % ${#RELEASE_LIST[@]} ))]}"; }
+# The distinct releases asked for, in the order given.
+distinct_releases() { printf '%s\n' "${RELEASE_LIST[@]}" | awk '!seen[$0]++'; }
 
 default_mirror() {
   # The mirror apt already uses, so the lab needs no other network access.
@@ -83,17 +98,21 @@ default_mirror() {
   echo "${m:-http://deb.debian.org/debian}"
 }
 
+# build_rootfs SUITE: the cached rootfs of that Debian release, built once.
 build_rootfs() {
+  local suite=$1 rootfs
+  rootfs=$(rootfs_of "$suite")
   need_root
-  if [ -f "$ROOTFS/.bulwark-rootfs-ok" ]; then return 0; fi
+  if [ -f "$rootfs/.bulwark-rootfs-ok" ]; then return 0; fi
   command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install --no-install-recommends debootstrap"
-  local tmp=$ROOTFS.partial
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] || die "this debootstrap does not know $suite: install a newer debootstrap"
+  local tmp=$rootfs.partial log=$CACHE_ROOT/debootstrap-$suite.log
   rm -rf "$tmp"; mkdir -p "$CACHE_ROOT"
-  note "building the $SUITE rootfs once into $ROOTFS (about a minute)"
+  note "building the $suite rootfs once into $rootfs (one to a few minutes)"
   local started=$SECONDS
-  if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "${MIRROR:-$(default_mirror)}" >"$CACHE_ROOT/debootstrap.log" 2>&1; then
-    tail -20 "$CACHE_ROOT/debootstrap.log" >&2
-    die "debootstrap failed; the full log is $CACHE_ROOT/debootstrap.log"
+  if ! debootstrap --variant=minbase --include="$PACKAGES" "$suite" "$tmp" "${MIRROR:-$(default_mirror)}" >"$log" 2>&1; then
+    tail -20 "$log" >&2
+    die "debootstrap failed; the full log is $log"
   fi
   # Host keys made by the package's postinst would be shared by every host: drop them; each host
   # gets its own in its upperdir.
@@ -114,9 +133,15 @@ build_rootfs() {
   done
   apt_clean "$tmp"
   touch "$tmp/.bulwark-rootfs-ok"
-  mv "$tmp" "$ROOTFS"
-  note "rootfs ready in $((SECONDS - started)) s ($(du -sm "$ROOTFS" | cut -f1) MB)"
+  mv "$tmp" "$rootfs"
+  note "$suite rootfs ready in $((SECONDS - started)) s ($(du -sm "$rootfs" | cut -f1) MB)"
 }
+build_rootfses() { local r; for r in $(distinct_releases); do build_rootfs "$r"; done; }
+# The rootfs host H boots from, and its release, recorded by up. A lab brought up before releases
+# existed recorded one rootfs for all its hosts ($STATE/rootfs, a bookworm one): start and stop
+# still find it.
+host_rootfs() { cat "$STATE/$1/rootfs" 2>/dev/null || cat "$STATE/rootfs"; }
+host_release() { cat "$STATE/$1/release" 2>/dev/null || basename "$(host_rootfs "$1")" | cut -d- -f2; }
 apt_clean() { rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*; }
 
 # ---------------------------------------------------------------- up
@@ -133,9 +158,10 @@ write_host_files() {
   od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$upper/etc/machine-id"; echo >>"$upper/etc/machine-id"
   ssh-keygen -q -t ed25519 -N '' -C "$h" -f "$upper/etc/ssh/ssh_host_ed25519_key"
   ssh-keygen -q -t ecdsa -b 256 -N '' -C "$h" -f "$upper/etc/ssh/ssh_host_ecdsa_key"
-  local home=$upper/home/$LOGIN_USER uid gid
-  uid=$(awk -F: -v u="$LOGIN_USER" '$1 == u {print $3}' "$ROOTFS/etc/passwd")
-  gid=$(awk -F: -v u="$LOGIN_USER" '$1 == u {print $4}' "$ROOTFS/etc/passwd")
+  local home=$upper/home/$LOGIN_USER uid gid rootfs
+  rootfs=$(host_rootfs "$h")
+  uid=$(awk -F: -v u="$LOGIN_USER" '$1 == u {print $3}' "$rootfs/etc/passwd")
+  gid=$(awk -F: -v u="$LOGIN_USER" '$1 == u {print $4}' "$rootfs/etc/passwd")
   mkdir -p "$home/.ssh"
   cp "$OUT/id_ed25519.pub" "$home/.ssh/authorized_keys"
   chmod 0700 "$home/.ssh"; chmod 0600 "$home/.ssh/authorized_keys"
@@ -163,7 +189,7 @@ boot_host() {
   # nspawn names its image lock /run/systemd/nspawn/locks/inode-DEV:INO after the overlay's root;
   # a killed nspawn leaves it behind, so the name is kept for down.
   # shellcheck disable=SC2016 # expanded by the inner shells
-  CGROUPS="$(cgroup_dirs "$h" | tr '\n' ' ')" DIR=$dir HOST=$h NETNS=$(netns_of "$h") ROOTFS=$ROOTFS \
+  CGROUPS="$(cgroup_dirs "$h" | tr '\n' ' ')" DIR=$dir HOST=$h NETNS=$(netns_of "$h") ROOTFS=$(host_rootfs "$h") \
     setsid bash -c '
       set -e
       for cg in $CGROUPS; do echo $$ >"$cg/cgroup.procs"; done
@@ -303,8 +329,8 @@ write_inventory() {
     security_lines "$cps"
     echo "  hosts:"
     for ((i = 1; i <= n; i++)); do
-      printf '    - name: %s\n      address: %s\n      site: %s\n      roles: [%s]\n      ssh: {become: true}\n' \
-        "$(host_name "$i")" "$(host_addr "$i")" "$ID" "$(roles_of "$i" "$n")"
+      printf '    - name: %s  # Debian %s\n      address: %s\n      site: %s\n      roles: [%s]\n      ssh: {become: true}\n' \
+        "$(host_name "$i")" "$(release_of "$i")" "$(host_addr "$i")" "$ID" "$(roles_of "$i" "$n")"
     done
   } >"$OUT/lab.yaml"
 }
@@ -319,22 +345,38 @@ write_known_hosts() {
   done >"$OUT/known_hosts"
 }
 
+# "bookworm: lab1 lab3; trixie: lab2": which hosts run which release.
+hosts_by_release() {
+  local n=$1 r i hs out=""
+  for r in $(distinct_releases); do
+    hs=""
+    for ((i = 1; i <= n; i++)); do [ "$(release_of "$i")" = "$r" ] && hs+=" $(host_name "$i")"; done
+    out+="${out:+; }$r:$hs"
+  done
+  echo "$out"
+}
+
 cmd_up() {
   need_root
   local n=${args[0]:-}
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 50 ] || die "usage: bulwark lab up N, with N from 1 to 50"
   command -v systemd-nspawn >/dev/null || die "systemd-nspawn is missing: apt-get install --no-install-recommends systemd-container"
-  build_rootfs
+  build_rootfses
   # A lab left by a crash (or a previous up) is removed first, so up always starts clean.
   if [ -e "$STATE" ] || ip link show "$BRIDGE" >/dev/null 2>&1 || stale_netns | grep -q .; then
     note "removing the previous lab '$ID' first"
     cmd_down >/dev/null
   fi
-  local started=$(date +%s.%N)
+  local started=$(date +%s.%N) i
   mkdir -p "$STATE" "$OUT"
   OUT=$(cd "$OUT" && pwd)
   echo "$OUT" >"$STATE/out"; echo "$n" >"$STATE/size"; echo "$SUBNET" >"$STATE/subnet"
-  echo "$ROOTFS" >"$STATE/rootfs"
+  echo "$RELEASES" >"$STATE/releases"
+  for ((i = 1; i <= n; i++)); do
+    mkdir -p "$STATE/$(host_name "$i")"
+    release_of "$i" >"$STATE/$(host_name "$i")/release"
+    rootfs_of "$(release_of "$i")" >"$STATE/$(host_name "$i")/rootfs"
+  done
   rm -f "$OUT/id_ed25519" "$OUT/id_ed25519.pub"
   ssh-keygen -q -t ed25519 -N '' -C "bulwark-lab-$ID" -f "$OUT/id_ed25519"
   chmod 0600 "$OUT/id_ed25519"
@@ -343,7 +385,7 @@ cmd_up() {
   ip link add "$BRIDGE" type bridge
   ip addr add "$SUBNET.1/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  local i pids=()
+  local pids=()
   for ((i = 1; i <= n; i++)); do
     ( write_host_files "$i" "$n"; make_network "$i" ) &
     pids+=($!)
@@ -354,7 +396,7 @@ cmd_up() {
   write_known_hosts "$n"
   write_inventory "$n"
   local took; took=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-  echo "lab '$ID' is up: $n hosts in $took s (rootfs $ROOTFS)"
+  echo "lab '$ID' is up: $n hosts in $took s ($(hosts_by_release "$n"))"
   echo "  inventory:   $OUT/lab.yaml"
   echo "  known_hosts: $OUT/known_hosts"
   echo "  key:         $OUT/id_ed25519"
@@ -462,7 +504,7 @@ cmd_status() {
   [ -f "$STATE/size" ] || { echo "lab '$ID' is not up"; return 3; }
   local n i h addr state pids total=0 answering=0
   n=$(cat "$STATE/size"); SUBNET=$(cat "$STATE/subnet")
-  printf '%-8s %-15s %-8s %-8s %s\n' HOST ADDRESS RUNNING SSHD PSS
+  printf '%-8s %-15s %-9s %-8s %-8s %s\n' HOST ADDRESS RELEASE RUNNING SSHD PSS
   for ((i = 1; i <= n; i++)); do
     h=$(host_name "$i"); addr=$(host_addr "$i")
     pids=$(hosts_pids "$h")
@@ -472,7 +514,7 @@ cmd_status() {
     else sshd=silent; fi
     # shellcheck disable=SC2086
     kib=$(pss_kib $pids); total=$((total + kib))
-    printf '%-8s %-15s %-8s %-8s %s MiB\n' "$h" "$addr" "$state" "$sshd" "$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')"
+    printf '%-8s %-15s %-9s %-8s %-8s %s MiB\n' "$h" "$addr" "$(host_release "$h" 2>/dev/null || echo '?')" "$state" "$sshd" "$(awk -v k="$kib" 'BEGIN {printf "%.1f", k / 1024}')"
   done
   echo "$answering of $n hosts answer on SSH; $(awk -v k="$total" -v n="$n" 'BEGIN {printf "%.1f MiB PSS in all, %.1f MiB per host", k / 1024, k / 1024 / n}')"
   [ "$answering" -eq "$n" ]
@@ -667,7 +709,7 @@ cmd_artifacts() {
 # ---------------------------------------------------------------- one host off and on
 load_state() {
   [ -f "$STATE/size" ] || die "lab '$ID' is not up"
-  SUBNET=$(cat "$STATE/subnet"); ROOTFS=$(cat "$STATE/rootfs"); OUT=$(cat "$STATE/out")
+  SUBNET=$(cat "$STATE/subnet"); OUT=$(cat "$STATE/out")
 }
 host_index() {
   local h=$1 n i
@@ -713,7 +755,7 @@ case $verb in
   ssh) cmd_ssh ;;
   stop) cmd_stop ;;
   start) cmd_start ;;
-  rootfs) build_rootfs; echo "$ROOTFS" ;;
+  rootfs) build_rootfses; for r in $(distinct_releases); do rootfs_of "$r"; done ;;
   artifacts) cmd_artifacts ;;
   *) die "usage: lab.sh up N | down | status | ssh HOST [CMD...] | stop HOST | start HOST [--fresh] | rootfs | artifacts" ;;
 esac

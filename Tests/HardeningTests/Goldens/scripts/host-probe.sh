@@ -13,6 +13,7 @@ if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
   tr '\0' '\n' < /proc/$pid/cmdline | sed -n 's/^--\([^=]*\)=\(.*\)$/etcd.\1=\2/p'
   echo "version.etcd=$(/proc/$pid/exe --version 2>/dev/null | sed -n 's/^etcd Version: //p' | head -1)"
 fi
+echo "version.openssh=$(PATH="$PATH:/usr/sbin:/sbin" sshd -V 2>&1 | grep -m1 -o 'OpenSSH_[0-9][0-9.]*' || :)"
 echo "os.codename=$(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}")"
 dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' openssh-server openssh-client containerd containerd.io runc etcd-server kubelet kubeadm 2>/dev/null |
   awk '$1 == "ii" { print "dpkg." $2 "=" $3 }'
@@ -60,7 +61,7 @@ END {
 }'
 ) 2>/dev/null
 ( drop=$(for f in /etc/ssh/sshd_config.d/*.conf; do [ -e "$f" ] && printf '%s\n' "$f"; done)
-LC_ALL=C awk -v keys='ciphers clientaliveinterval clientalivecountmax disableforwarding gssapiauthentication hostbasedauthentication ignorerhosts kexalgorithms logingracetime loglevel macs maxauthtries maxsessions maxstartups permitemptypasswords permitrootlogin permituserenvironment usepam passwordauthentication kbdinteractiveauthentication pubkeyauthentication strictmodes compression tcpkeepalive hostkeyalgorithms' -v drop="$drop" -v main=/etc/ssh/sshd_config 'function walk(f,   line, k, kw, v, ln, i, n, d) {
+LC_ALL=C awk -v keys='ciphers clientaliveinterval clientalivecountmax disableforwarding gssapiauthentication hostbasedauthentication ignorerhosts kexalgorithms logingracetime loglevel macs maxauthtries maxsessions maxstartups permitemptypasswords permitrootlogin permituserenvironment usepam passwordauthentication kbdinteractiveauthentication pubkeyauthentication strictmodes compression tcpkeepalive hostkeyalgorithms persourcepenalties' -v drop="$drop" -v main=/etc/ssh/sshd_config 'function walk(f,   line, k, kw, v, ln, i, n, d) {
   if (stop && f == mine) { done = 1; return }
   ln = 0
   while (!done && (getline line < f) > 0) {
