@@ -104,7 +104,7 @@ let package = Package(
       resources: [.copy("Resources/advisories.json")], swiftSettings: strict),
     /** The command tree: options, printing, progress rendering, the exit-code map and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings", "NetworkPolicy", "Advisories",
+      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings", "NetworkPolicy", "Advisories", "LocalExec",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
