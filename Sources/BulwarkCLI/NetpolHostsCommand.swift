@@ -29,7 +29,8 @@ extension NetpolCommand {
 
     func run() async throws {
       let loaded = LoadedInventory.load(path: inventory)
-      for d in loaded.diagnostics { NetpolCommand.err(d.rendered + "\n") }
+      // Only errors: the warnings are about connecting (host keys) or running, which this does not do.
+      for d in loaded.diagnostics where d.severity == .error { NetpolCommand.err(d.rendered + "\n") }
       guard let inv = loaded.valid else { throw NetpolCommand.invalidInput }
       let sshFrom = controller.map { c in Dictionary(uniqueKeysWithValues: inv.hosts.map { ($0.name, [c]) }) }
         ?? ControllerAddresses.sshFrom(inv)

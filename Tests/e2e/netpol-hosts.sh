@@ -4,7 +4,8 @@
 # step). --verify sends every pair's packets between the hosts' network namespaces: the matrix's
 # ports must pass and every other port the matrix names must be dropped. Then two rules are
 # changed by hand on nh1 and --verify must fail naming the pair and the port of each; an apply
-# heals the table and --verify agrees again.
+# heals the table and --verify agrees again. The report shows the matrix. Last, under Calico
+# IP-in-IP, BGP and IP protocol 4 pass between the nodes and are dropped elsewhere.
 if [ "$(id -u)" -ne 0 ]; then bad "netpol hosts: needs root"; return 0; fi
 
 # The sample inventories' addresses are fake: the matrix is worked out offline, and --verify
@@ -29,6 +30,7 @@ expect "netpol-hosts lab: up 3"             0 "$BIN" lab up 3 "${NLAB[@]}" --sub
   echo "  etcd: {topology: external, allowSingleMember: true}"
   echo "  sites: [{name: $N, kind: onprem}]"
   sed -n '/^  ssh:/,/hostKeyPolicy/p' "$ndir/lab.yaml"
+  printf '  artifacts:\n    etcd:\n      file: %s\n' "$PWD/cache/artifacts/etcd/v{version}"
   echo "  kubernetes:"
   echo "    cni: {plugin: calico, version: 3.28.2, mode: vxlan}"
   echo "  hosts:"
@@ -65,5 +67,21 @@ contains "from the worker too"              "mismatch: ${N}3[Host] => ${N}1[Host
 contains "the count"                        "3 disagree"
 expect "apply heals the table"              0 "$BIN" apply -i "$ndir/hosts.yaml" --playbook "$ndir/firewall-playbook.yaml" --yes
 expect "--verify agrees again"              0 "$BIN" netpol hosts -i "$ndir/hosts.yaml" --verify
+
+# The report's network section: this lab's host matrix, and a fixture's pod matrix.
+pods=Tests/NetworkPolicyTests/Fixtures/semantics/07-pod-selector-peer.yaml
+expect "report with the network section"    0 "$BIN" report -i "$ndir/hosts.yaml" --playbook "$ndir/firewall-playbook.yaml" --html "$ndir/report.html" --manifests "$pods"
+out=$(cat "$ndir/report.html")
+contains "the host matrix is in it"         "<td>${N}3[Host]</td><td>${N}2[Host]</td><td>TCP 6443,TCP 10250,UDP 4789</td>"
+contains "the pod matrix is in it"          "<td>ns1/client[Pod]</td><td>ns1/server[Pod]</td><td>All Connections</td>"
+contains "exposure rows are highlighted"    '<tr class="x error"><td>0.0.0.0-255.255.255.255[External]</td><td>ns1/client[Pod]</td>'
+contains "the tables can be filtered"       'data-table="pods-t"'
+
+# Calico IP-in-IP: BGP and IP protocol 4 between the nodes, probed as raw packets.
+sed 's/mode: vxlan/mode: ipip/' "$ndir/hosts.yaml" >"$ndir/ipip.yaml"
+expect "apply: the calico-ipip firewall"    0 "$BIN" apply -i "$ndir/ipip.yaml" --playbook "$ndir/firewall-playbook.yaml" --yes
+expect "--verify under calico-ipip"         0 "$BIN" netpol hosts -i "$ndir/ipip.yaml" --verify
+contains "IP-in-IP between the nodes"       "${N}3[Host] => ${N}2[Host] : TCP 179,TCP 6443,TCP 10250,IPPROTO 4"
+contains "IP protocol 4 was probed too"     "verify: 48 probes (9 the matrix admits, 39 it denies)"
 
 expect "netpol-hosts lab down"              0 "$BIN" lab down "${NLAB[@]}"
