@@ -24,16 +24,19 @@ extension NetpolCommand {
     @Option(name: [.short, .customLong("output")], help: "txt, json, csv, md or dot.") var output: ReportFormat = .txt
     @Option(help: "The controller's address, as every host's firewall admits SSH from it (default: worked out per host, as plan does).")
     var controller: String?
-    @Flag(help: "On a bulwark lab (as root): send every pair's matrix ports, and a sample of denied ones, for real between the hosts' network namespaces; exit 1 when the kernel disagrees.")
+    @Flag(help: "On a bulwark lab (as root): probe every pair of hosts on every port the matrix names, for real between the hosts' network namespaces (the pair's ports must pass, the others be dropped); exit 1 naming each pair and port where the kernel disagrees.")
     var verify = false
+
+    func validate() throws {
+      if let controller, ControllerAddresses.given(controller, for: []) == nil { throw ValidationError("--controller takes an IP address, got \"\(controller)\"") }
+    }
 
     func run() async throws {
       let loaded = LoadedInventory.load(path: inventory)
       // Only errors: the warnings are about connecting (host keys) or running, which this does not do.
       for d in loaded.diagnostics where d.severity == .error { NetpolCommand.err(d.rendered + "\n") }
       guard let inv = loaded.valid else { throw NetpolCommand.invalidInput }
-      let sshFrom = controller.map { c in Dictionary(uniqueKeysWithValues: inv.hosts.map { ($0.name, [c]) }) }
-        ?? ControllerAddresses.sshFrom(inv)
+      let sshFrom = controller.flatMap { ControllerAddresses.given($0, for: inv.hosts) } ?? ControllerAddresses.sshFrom(inv)
       let flows = HostMatrix.flows(inv, sshFrom: sshFrom)
       NetpolCommand.out(ConnectionReport.render(rows: flows.map(\.row), as: output))
       guard verify else { return }
