@@ -60,7 +60,8 @@ public enum HostMatrixScripts {
   /// Ethernet frame on a packet socket, to the MAC address the TCP probes left in the neighbour
   /// table: sent through the IP stack, conntrack would record it, and the destination's own probe
   /// back (a protocol without ports is tracked by its addresses alone) would pass as a reply
-  /// (`ct state established`), whatever the table says.
+  /// (`ct state established`), whatever the table says, for 10 minutes (Linux
+  /// net/netfilter/nf_conntrack_proto_generic.c: `nf_ct_generic_timeout = 600*HZ`).
   public static func prober() -> String {
     """
     import errno, os, socket, struct, sys, threading, time
