@@ -68,6 +68,8 @@ demo: build artifacts
 	-$(BIN) advisories list --component etcd --version $$(sed -n 's/^    etcd: //p' $(LAB_INV))
 	$(BIN) audit -i $(LAB_INV) | grep -v "^  pass"
 	$(BIN) drift -i $(LAB_INV)
+	$(BIN) netpol hosts -i $(LAB_INV)
+	$(BIN) netpol hosts -i $(LAB_INV) --verify >/dev/null
 	$(BIN) plan -i $(LAB_INV) | tail -1
 	$(BIN) report -i $(LAB_INV) --html .bulwark/lab/report.html
 	$(BIN) lab status

@@ -35,7 +35,7 @@ let package = Package(
     /** SQLite's C API (Debian's libsqlite3), for the run journal only. */
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     /** The HTML report: topology picture, last plan, audit, drift. Pure rendering. */
-    .target(name: "Report", dependencies: ["Inventory", "Planning", "Hardening", "Drift", "Findings"], swiftSettings: strict),
+    .target(name: "Report", dependencies: ["Inventory", "Planning", "Hardening", "Drift", "Findings", "NetworkPolicy"], swiftSettings: strict),
     /** The run journal and the cluster lock in the state dir; C types stay inside. */
     .target(name: "Journal", dependencies: ["CSQLite", "Support"], swiftSettings: strict),
     /** Hostile-input-safe YAML loading with source positions, and a field reader that collects every problem. */
@@ -104,7 +104,7 @@ let package = Package(
       resources: [.copy("Resources/advisories.json")], swiftSettings: strict),
     /** The command tree: options, printing, progress rendering, the exit-code map and the logging bootstrap. */
     .target(name: "BulwarkCLI", dependencies: [
-      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings", "NetworkPolicy", "Advisories",
+      "Orchestration", "Support", "Inventory", "Planning", "Steps", "Execution", "Remote", "SSH", "PKI", "Etcd", "Hardening", "Drift", "Kubernetes", "Journal", "Report", "Findings", "NetworkPolicy", "Advisories", "LocalExec",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
@@ -126,7 +126,7 @@ let package = Package(
     ], exclude: ["Goldens", "Fixtures"]),
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "JournalTests", dependencies: ["Journal"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report", "PlanFixtures", "Inventory", "Planning", "Hardening", "Drift", "TestSupport"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "PlanFixtures", "Inventory", "Planning", "Hardening", "Drift", "NetworkPolicy", "TestSupport"]),
     .testTarget(name: "EtcdTests", dependencies: ["Etcd", "PlanFixtures", "Inventory", "PKI", "Planning", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "HardeningTests", dependencies: ["Hardening", "Inventory", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "PlanFixtures", "Inventory", "Planning", "TestSupport", "Yams"], exclude: ["Goldens"]),

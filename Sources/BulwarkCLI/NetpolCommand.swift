@@ -10,13 +10,13 @@ import Support
 public struct NetpolCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "netpol",
-    abstract: "Analyse Kubernetes NetworkPolicies from manifests: list, diff, query, exposure, recommend.",
+    abstract: "Analyse Kubernetes NetworkPolicies from manifests (list, diff, query, exposure, recommend) and the host firewall matrix (hosts).",
     discussion: """
       Reads YAML or JSON manifests (many documents, kind: List, directory trees, or - for stdin, such as \
       `kubectl get pods,deploy,sts,ds,rs,job,cronjob,ns,netpol -A -o json`). Workloads are shown as \
       namespace/name[Kind], external ranges as A-B[External].
       """,
-    subcommands: [List.self, Diff.self, Query.self, Exposure.self, Recommend.self])
+    subcommands: [List.self, Diff.self, Query.self, Exposure.self, Recommend.self, Hosts.self])
 
   public init() {}
 

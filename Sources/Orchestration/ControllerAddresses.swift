@@ -17,6 +17,13 @@ public enum ControllerAddresses {
     return out
   }
 
+  /// Every host seeing SSH come from one given address (`netpol hosts --controller`); nil when it
+  /// is not an IP address.
+  public static func given(_ address: String, for hosts: [ClusterHost]) -> [String: [String]]? {
+    guard IPAddress(address) != nil else { return nil }
+    return Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, [address]) })
+  }
+
   static func sourceAddress(toward address: String, port: Int) -> String? {
     // Numeric addresses only: a DNS lookup would be traffic the plan has no business making.
     var hints = addrinfo(ai_flags: AI_NUMERICSERV | AI_NUMERICHOST, ai_family: AF_UNSPEC, ai_socktype: Int32(SOCK_DGRAM.rawValue),

@@ -56,6 +56,10 @@ extension ErrorCode where Domain == OperationFailure {
   public static let download = ErrorCode("download-failed")
   public static let factsUnavailable = ErrorCode("facts-unavailable")
   public static let hostLimit = ErrorCode("host-limit")
+  /// `netpol hosts --verify` outside a `bulwark lab` (or not as root).
+  public static let labOnly = ErrorCode("lab-only")
+  /// A probe program of `netpol hosts --verify` could not run.
+  public static let probeFailed = ErrorCode("probe-failed")
 }
 
 /// Something an operation wants the user to know while it works: it never prints; whoever drives

@@ -6,8 +6,9 @@ import Inventory
 import Planning
 
 /// One self-contained HTML page about a cluster: the topology drawn as an SVG picture (sites, hosts,
-/// roles, etcd members, the API endpoints), the last plan, the audit and the drift status. No
-/// scripts, no external files: it opens anywhere and prints.
+/// roles, etcd members, the API endpoints), the last plan, the audit, the drift status and the
+/// network matrices (`NetworkSection`). No external files: it opens anywhere and prints. The one
+/// script is the network tables' filter box; without it every row shows.
 public struct HTMLReport {
   public struct LastRun: Sendable {
     public var id: Int64
@@ -28,11 +29,12 @@ public struct HTMLReport {
   public var audits: [HostAudit]
   public var drift: [HostDrift]
   public var lastRun: LastRun?
+  public var network: NetworkSection?
   public var generatedAt: String
 
   public init(
     inventory: Inventory, plan: Plan?, planMadeAt: String?, audits: [HostAudit], drift: [HostDrift], lastRun: LastRun?,
-    generatedAt: String
+    network: NetworkSection? = nil, generatedAt: String
   ) {
     self.inventory = inventory
     self.plan = plan
@@ -40,6 +42,7 @@ public struct HTMLReport {
     self.audits = audits
     self.drift = drift
     self.lastRun = lastRun
+    self.network = network
     self.generatedAt = generatedAt
   }
 
@@ -55,6 +58,7 @@ public struct HTMLReport {
         \(card("Hosts", "\(inv.hosts.count - unreachable.count) of \(inv.hosts.count) answered", unreachable.isEmpty))
         \(card("Audit", failing == 0 ? "all checks pass" : "\(failing) failing checks", failing == 0))
         \(card("Drift", drifting == 0 ? "no drift" : "drift on \(drifting) hosts", drifting == 0))
+        \(network.map { n in let x = n.exposureCount; return card("Network", x == 0 ? "no exposure findings" : "\(x) exposure findings", x == 0) } ?? "")
         \(card("Last plan", plan.map { $0.hasChanges ? "\(changeCount($0)) changes pending" : "nothing to change" } ?? "none yet", plan.map { !$0.hasChanges } ?? true))
       </div>
       <h2>Topology</h2>
@@ -63,13 +67,14 @@ public struct HTMLReport {
     body += planSection()
     body += auditSection()
     body += driftSection()
+    if let network { body += network.render() }
     if let r = lastRun {
       body += "<h2>Last run</h2><p>Run #\(r.id), playbook <code>\(e(r.playbook))</code>, started \(e(r.started)): <b>\(e(r.result))</b></p>"
     }
     return """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8"><title>Bulwark report: \(e(inv.name))</title>
-      <style>\(Self.css)</style></head>
+      <style>\(Self.css)\(network == nil ? "" : NetworkSection.css)</style></head>
       <body>\(body)</body></html>
 
       """

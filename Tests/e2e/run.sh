@@ -157,6 +157,8 @@ source Tests/e2e/fleet-faults.sh
 source Tests/e2e/mixed-release.sh
 # The host firewall with real packets: each CNI profile's node-to-node ports pass, others drop.
 source Tests/e2e/firewall.sh
+# The host matrix (netpol hosts) against the kernel: --verify agrees on a hardened lab, fails on a changed rule.
+source Tests/e2e/netpol-hosts.sh
 
 source Tests/e2e/k8s.sh
 # kubeadm's preflight on lab hosts: conntrack and iptables missing, named by the plan, installed by apply.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The layer-4 protocols a NetworkPolicy port can name. Sorted by name, which is the order they are printed in.
 public enum L4Protocol: String, CaseIterable, Sendable, Hashable, Comparable, Codable {
@@ -69,16 +70,8 @@ public struct PortSet: Hashable, Sendable {
     let clamped = input.compactMap { r -> ClosedRange<Int>? in
       let low = max(r.lowerBound, allPorts.lowerBound), high = min(r.upperBound, allPorts.upperBound)
       return low <= high ? low...high : nil
-    }.sorted { $0.lowerBound < $1.lowerBound }
-    var out: [ClosedRange<Int>] = []
-    for r in clamped {
-      if let last = out.last, r.lowerBound <= last.upperBound + 1 {
-        out[out.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
-      } else {
-        out.append(r)
-      }
     }
-    return out
+    return mergedRanges(clamped)
   }
 }
 

@@ -8,23 +8,47 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 /// Renders a list of connections in roxctl's connectivity-map forms. Pure: a string out.
 public enum ConnectionReport {
   public static func render(_ connections: [Connection], as format: ReportFormat) -> String {
+    if format == .dot { return dot(connections) }
+    return render(rows: connections.map {
+      Row(source: $0.source.description, destination: $0.destination.description, connections: $0.connections.description)
+    }, as: format)
+  }
+
+  /// One line of any matrix in the list format: the pod matrix's, or the hosts' (`netpol hosts`).
+  public struct Row: Sendable, Equatable {
+    public var source: String
+    public var destination: String
+    public var connections: String
+    /// For dot only: nodes drawn as ovals (external ranges); the others are boxes.
+    public var sourceIsExternal: Bool
+    public init(source: String, destination: String, connections: String, sourceIsExternal: Bool = false) {
+      self.source = source
+      self.destination = destination
+      self.connections = connections
+      self.sourceIsExternal = sourceIsExternal
+    }
+    public var line: String { "\(source) => \(destination) : \(connections)" }
+  }
+
+  /// Rows in the same forms as `render(_:as:)`; dot has no namespace clusters here.
+  public static func render(rows: [Row], as format: ReportFormat) -> String {
     switch format {
     case .txt:
-      return connections.map { $0.line + "\n" }.joined()
+      return rows.map { $0.line + "\n" }.joined()
     case .csv:
-      return "src,dst,conn\n" + connections.map {
-        "\(CSV.field($0.source.description)),\(CSV.field($0.destination.description)),\(CSV.field($0.connections.description))\n"
-      }.joined()
+      return "src,dst,conn\n" + rows.map { "\(CSV.field($0.source)),\(CSV.field($0.destination)),\(CSV.field($0.connections))\n" }.joined()
     case .md:
-      return "| src | dst | conn |\n|-----|-----|------|\n" + connections.map {
-        "| \($0.source) | \($0.destination) | \($0.connections) |\n"
-      }.joined()
+      return "| src | dst | conn |\n|-----|-----|------|\n" + rows.map { "| \($0.source) | \($0.destination) | \($0.connections) |\n" }.joined()
     case .json:
-      return JSONText.array(connections.map {
-        ["src": $0.source.description, "dst": $0.destination.description, "conn": $0.connections.description]
-      })
+      return JSONText.array(rows.map { ["src": $0.source, "dst": $0.destination, "conn": $0.connections] })
     case .dot:
-      return dot(connections)
+      var out = "digraph {\n", seen = Set<String>()
+      for r in rows {
+        if seen.insert(r.source).inserted { out += "  \(DOT.quote(r.source)) [shape=\(r.sourceIsExternal ? "oval" : "box")]\n" }
+      }
+      for r in rows where seen.insert(r.destination).inserted { out += "  \(DOT.quote(r.destination)) [shape=box]\n" }
+      for r in rows { out += "  \(DOT.quote(r.source)) -> \(DOT.quote(r.destination)) [label=\(DOT.quote(r.connections))]\n" }
+      return out + "}\n"
     }
   }
 
