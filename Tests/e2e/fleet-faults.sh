@@ -7,22 +7,13 @@ if [ "$(id -u)" -ne 0 ]; then bad "fleet faults: needs root"; return 0; fi
 F=bwflt
 fdir="$work/faults"
 FLAB=(--name "$F")
-drop_ssh() { ip netns exec "bwl-$F$1" nft -f - <<'EOF'
-table inet e2edrop {
-  chain input {
-    type filter hook input priority -50;
-    tcp dport 22 drop
-  }
-}
-EOF
-}
 
 expect "faults lab: up 50"                 0 "$BIN" lab up 50 "${FLAB[@]}" --subnet 10.123.14 --out "$fdir"
 # Short timeouts, so a silent host costs seconds, not the default ten.
 sed 's/^    hostKeyPolicy: strict$/    hostKeyPolicy: strict\n    connectTimeout: 5s\n    commandTimeout: 60s/' "$fdir/lab.yaml" >"$fdir/faults.yaml"
 finv="$fdir/faults.yaml"
 for i in 46 47 48 49 50; do "$BIN" lab stop "$F$i" "${FLAB[@]}" >/dev/null 2>&1 || bad "power off $F$i"; done
-for i in 41 42 43 44 45; do drop_ssh "$i" || bad "drop SSH on $F$i"; done
+for i in 41 42 43 44 45; do lab_drop_ssh "$F$i" || bad "drop SSH on $F$i"; done
 
 # Each faulty host named with its own error; every other host with its own result.
 faulty_named() {

@@ -35,3 +35,15 @@ EOF
     echo "    - {name: $name$i, address: $subnet.$((10 + i)), site: lab, roles: [etcd], ssh: {become: true}}" >>"$f"
   done
 }
+# lab_drop_ssh HOST / lab_undrop_ssh HOST: a firewall inside lab host HOST's namespace that drops
+# SSH (a host that goes silent, not one that refuses), and its removal.
+lab_drop_ssh() { ip netns exec "bwl-$1" nft -f - <<'EOF'
+table inet e2eblock {
+  chain input {
+    type filter hook input priority -50;
+    tcp dport 22 drop
+  }
+}
+EOF
+}
+lab_undrop_ssh() { ip netns exec "bwl-$1" nft delete table inet e2eblock; }

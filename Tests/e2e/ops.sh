@@ -8,16 +8,6 @@ O=bwo
 odir="$work/ops"
 OLAB=(--name "$O")
 oon() { local h=$1; shift; "$BIN" lab ssh "${OLAB[@]}" "$O$h" -- "$@"; }
-block_ssh()   { ip netns exec "bwl-$O$1" nft -f - <<'EOF'
-table inet e2eblock {
-  chain input {
-    type filter hook input priority -50;
-    tcp dport 22 drop
-  }
-}
-EOF
-}
-unblock_ssh() { ip netns exec "bwl-$O$1" nft delete table inet e2eblock; }
 # Waits (at most 20 s) for a line matching $2 in file $1.
 wait_for_line() { local i; for i in $(seq 1 2000); do grep -qE -- "$2" "$1" && return 0; sleep 0.01; done; return 1; }
 
@@ -82,7 +72,7 @@ contains "both keys are fixed"              "changed  etcd-install/${O}3/server-
 for h in 1 2 3; do oon "$h" "sudo sysctl -qw net.ipv4.tcp_syncookies=0"; done
 "$BIN" apply -i "$odir/short.yaml" --yes >"$odir/blocked.txt" 2>&1 &
 apid=$!
-if wait_for_line "$odir/blocked.txt" "start +host-prep/${O}3/"; then block_ssh 3; ok "SSH to ${O}3 blocked mid-apply"; else bad "SSH to ${O}3 blocked mid-apply"; fi
+if wait_for_line "$odir/blocked.txt" "start +host-prep/${O}3/"; then lab_drop_ssh "${O}3"; ok "SSH to ${O}3 blocked mid-apply"; else bad "SSH to ${O}3 blocked mid-apply"; fi
 wait "$apid"; rc=$?
 out=$(cat "$odir/blocked.txt")
 if [ "$rc" = 1 ]; then ok "the run fails"; else bad "the run fails (exit $rc)" "$out"; fi
@@ -91,7 +81,7 @@ if grep -E "FAILED +[^ ]*/${O}3/" <<<"$out" | grep -q "${O}3"; then ok "the fail
 contains "the others carry on"              "changed  harden/${O}1/sysctl"
 contains "and on"                           "changed  harden/${O}2/sysctl"
 contains "a long wait is announced"         "still waiting for "
-unblock_ssh 3
+lab_undrop_ssh "${O}3"
 expect "resume once the host is back"       0 "$BIN" apply -i "$oinv" --yes
 contains "the failed run is named"          "failed then: "
 contains "the rest is done"                 "changed  harden/${O}3/sysctl"
