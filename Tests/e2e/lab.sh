@@ -64,6 +64,9 @@ if [ "$(sed -n 1p <<<"$out")" = active ] && [ "$(sed -n 2p <<<"$out")" = 1 ] && 
 # Down leaves nothing behind, and runs twice.
 lab_procs() { find /sys/fs/cgroup/*/bulwark-lab/bwtest -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u; }
 lab_pids=$(lab_procs)
+# Each PID with its start time: PIDs wrap (pid_max 32768) and may be another process's by the check.
+started_at() { awk '{sub(/.*\) /, ""); print $20}' "/proc/$1/stat" 2>/dev/null; }
+lab_starts=$(for p in $lab_pids; do echo "$p:$(started_at "$p")"; done)
 locks=$(cat /var/lib/bulwark-lab/bwtest/*/nspawn-lock 2>/dev/null)
 expect "lab down"                          0 "$BIN" lab down "${LAB[@]}"
 leftovers() {
@@ -72,7 +75,8 @@ leftovers() {
   find /sys/fs/cgroup -maxdepth 3 -path '*bulwark-lab/bwtest*' 2>/dev/null || true
   [ -e /var/lib/bulwark-lab/bwtest ] && echo "state dir /var/lib/bulwark-lab/bwtest"
   for f in $locks; do [ -e "/run/systemd/nspawn/locks/$f" ] && echo "lock $f"; done
-  for p in $lab_pids; do [ -d "/proc/$p" ] && echo "process $p"; done
+  local ps
+  for ps in $lab_starts; do [ -n "${ps#*:}" ] && [ "$(started_at "${ps%%:*}")" = "${ps#*:}" ] && echo "process ${ps%%:*}"; done
   [ -e "$labdir/lab.yaml" ] && echo "$labdir/lab.yaml"
   # The limit is shared: while another lab runs (a demo, say), down keeps it raised for that lab.
   if [ -z "$(find /var/lib/bulwark-lab -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ]; then
