@@ -2,25 +2,42 @@ import Foundation
 import Inventory
 import Planning
 
-/// A kind's drafts for hosts of the same roles, worked out once: the hardening kinds' steps depend
-/// on a host's roles only (`Roles.covers`), so a fleet of thousands plans a handful of distinct
-/// expansions and shares them (their strings are copied on write, so sharing costs nothing).
-final class RoleMemo: @unchecked Sendable {
+/// Values worked out once per key and then shared: a kind whose output depends on a few properties
+/// of the host (its roles, the ports it serves) computes it once per distinct key, however many
+/// thousand hosts share it (strings are copied on write, so sharing costs nothing). Thread-safe;
+/// two callers racing on a new key may both compute it, and either result is kept, which is fine
+/// for the pure functions it memoises.
+final class KeyedMemo<Key: Hashable, Value>: @unchecked Sendable {
   private let lock = NSLock()
-  private var drafts: [[Role]: [StepDraft]] = [:]
+  private var values: [Key: Value] = [:]
 
-  func drafts(for host: ClusterHost, _ make: () -> [StepDraft]) -> [StepDraft] {
-    let key = host.roles.sorted()
+  func value(for key: Key, _ make: () -> Value) -> Value {
     lock.lock()
-    if let known = drafts[key] {
-      lock.unlock()
-      return known
-    }
+    let known = values[key]
     lock.unlock()
+    if let known { return known }
     let made = make()
     lock.lock()
-    drafts[key] = made
+    values[key] = made
     lock.unlock()
     return made
+  }
+
+  /// How many distinct keys were computed.
+  var count: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return values.count
+  }
+}
+
+/// A kind's drafts for hosts of the same roles, worked out once: the hardening kinds' steps depend
+/// on a host's roles only (`Roles.covers`), so a fleet of thousands plans a handful of distinct
+/// expansions and shares them.
+final class RoleMemo: Sendable {
+  private let memo = KeyedMemo<[Role], [StepDraft]>()
+
+  func drafts(for host: ClusterHost, _ make: () -> [StepDraft]) -> [StepDraft] {
+    memo.value(for: host.roles.sorted(), make)
   }
 }
