@@ -20,8 +20,11 @@ extension Plan {
     var phaseIndex: [String: Int] = [:]
     for (i, phase) in phases.enumerated() where phaseIndex[phase.name] == nil { phaseIndex[phase.name] = i }
     var byPhaseHost = [[String: [Int]]](repeating: [:], count: phases.count)
+    var idWidths = [Int](repeating: 0, count: steps.count)
     for i in steps.indices {
-      width = max(width, PlanText.characterCount(steps[i].id))
+      let ascii = PlanText.isPrintableASCII(steps[i].id)
+      idWidths[i] = ascii ? steps[i].id.utf8.count : steps[i].id.count
+      width = max(width, idWidths[i])
       if case .barrier = steps[i].operation {
         barrierSummary[steps[i].id] = steps[i].summary
         continue
@@ -33,7 +36,7 @@ extension Plan {
         if observed { continue }
       }
       guard let p = phaseIndex[steps[i].phase] else { continue }
-      byPhaseHost[p][PlanText.subject(steps[i].id, host: steps[i].host), default: []].append(i)
+      byPhaseHost[p][PlanText.subject(steps[i].id, host: steps[i].host, printableASCII: ascii), default: []].append(i)
     }
     out.line("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real) steps on \(hostNames.count) hosts")
     if observed {
@@ -83,7 +86,7 @@ extension Plan {
             waits += 1
           }
           out.line(waits == 0 ? "" : ")")
-          for i in hostSteps { out.step(steps[i], under: host, width: width, padding: padding) }
+          for i in hostSteps { out.step(steps[i], idWidth: idWidths[i], under: host, width: width, padding: padding) }
         }
       }
     }

@@ -17,13 +17,13 @@ struct PlanText {
   }
 
   /// `    + id<pad>  summary (run on HOST)`, then what the host showed when it differs. `padding` is
-  /// `width` spaces.
-  mutating func step(_ s: PlannedStep, under host: String, width: Int, padding: String) {
+  /// `width` spaces; `idWidth` is `characterCount(s.id)`.
+  mutating func step(_ s: PlannedStep, idWidth: Int, under host: String, width: Int, padding: String) {
     text += "    "
     text += s.action.symbol
     text += " "
     text += s.id
-    text.append(contentsOf: Substring(padding.utf8.prefix(width - Self.characterCount(s.id))))
+    text.append(contentsOf: Substring(padding.utf8.prefix(width - idWidth)))
     text += "  "
     text += s.summary
     if s.host != host {
@@ -57,7 +57,12 @@ struct PlanText {
   /// The middle part of `phase/HOST/name`, as `id.split(separator: "/", maxSplits: 2)` finds it
   /// (empty parts skipped), or `host` when the id has fewer than three parts.
   static func subject(_ id: String, host: String) -> String {
-    guard isPrintableASCII(id) else {
+    subject(id, host: host, printableASCII: isPrintableASCII(id))
+  }
+
+  /// `subject(id, host:)` when whether `id` is printable ASCII is known already.
+  static func subject(_ id: String, host: String, printableASCII: Bool) -> String {
+    guard printableASCII else {
       let parts = id.split(separator: "/", maxSplits: 2)
       return parts.count == 3 ? String(parts[1]) : host
     }

@@ -19,9 +19,12 @@ public struct ExpansionContext: Sendable {
 public struct Topology: Sendable {
   public let controlPlanes: [ClusterHost]
   public let lbHosts: [ClusterHost]
+  /// `Inventory.etcdMembers`.
+  public let etcdMembers: [ClusterHost]
   public init(_ inv: Inventory) {
     controlPlanes = inv.hosts(with: .controlPlane)
     lbHosts = inv.hosts(with: .lb)
+    etcdMembers = inv.etcdMembers
   }
 }
 
