@@ -11,6 +11,19 @@ extension Plan {
   /// steps (grouped by index, never copied), so it costs the plan's size and no more.
   public func renderedText() -> String {
     var out = PlanText(capacity: steps.count * 160)
+    render(into: &out)
+    return out.text
+  }
+
+  /// The same text handed to `sink` in pieces of about `chunk` bytes, so a 10,000-host plan is
+  /// never held whole in memory next to the plan (the CLI writes each piece as it comes).
+  public func writeText(chunk: Int = 1 << 20, to sink: @escaping (String) -> Void) {
+    var out = PlanText(capacity: chunk + 4096, chunk: chunk, flush: sink)
+    render(into: &out)
+    if !out.text.isEmpty { sink(out.text) }
+  }
+
+  private func render(into out: inout PlanText) {
     var real = 0, unchanged = 0, width = 0
     var hostNames = Set<String>()
     let observed = isObserved
@@ -94,7 +107,6 @@ extension Plan {
     out.line("")
     out.line("Plan: \(c.create) to add, \(c.update) to change, \(c.delete) to remove, \(c.run) to run, \(c.check) checks"
       + (observed ? "; \(c.noop - (steps.count - real)) unchanged." : "."))
-    return out.text
   }
 
   /// Stable, sorted-key JSON: the saved-plan format.

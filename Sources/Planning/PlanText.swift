@@ -5,15 +5,26 @@
 /// `Character` path, so the result never depends on which path ran.
 struct PlanText {
   private(set) var text = ""
+  /// Where full chunks go when the text is streamed (`Plan.writeText`); nil keeps it all.
+  private let flush: ((String) -> Void)?
+  private let chunk: Int
 
-  init(capacity: Int) { text.reserveCapacity(capacity) }
+  init(capacity: Int, chunk: Int = 0, flush: ((String) -> Void)? = nil) {
+    text.reserveCapacity(capacity)
+    self.chunk = chunk
+    self.flush = flush
+  }
 
   mutating func append(_ s: String) { text += s }
 
-  /// `s` and a newline.
+  /// `s` and a newline; when streaming, hands the text on once it holds `chunk` bytes.
   mutating func line(_ s: String) {
     text += s
     text += "\n"
+    if let flush, text.utf8.count >= chunk {
+      flush(text)
+      text.removeAll(keepingCapacity: true)
+    }
   }
 
   /// `    + id<pad>  summary (run on HOST)`, then what the host showed when it differs. `padding` is
@@ -31,7 +42,7 @@ struct PlanText {
       text += s.host
       text += ")"
     }
-    text += "\n"
+    line("")
     guard let o = s.observed, o.state != .unchanged else { return }
     let lead = String(repeating: " ", count: 8)
     if let d = o.detail {

@@ -29,3 +29,16 @@ import Testing
     #expect(text.text == "a\nbc\n")
   }
 }
+
+@Suite struct StreamedPlanTextTests {
+  @Test func theStreamedTextIsTheRenderedText() throws {
+    let phases = (0..<3).map { "  - {name: p\($0), hosts: all, order: {serial: 2}, steps: [{kind: directory, path: /d\($0)}, {kind: directory, path: /e\($0)}]}" }
+    let inv = try PlannerTests().inventory(workers: 7)
+    let plan = try Planner().plan(inv, playbook: try PlannerTests().playbook(phases.joined(separator: "\n") + "\n").get()).get()
+    var pieces: [String] = []
+    plan.writeText(chunk: 200) { pieces.append($0) }
+    #expect(pieces.count > 5, "small chunks: many pieces")
+    #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= 200 && $0.hasSuffix("\n") })
+    #expect(pieces.joined() == plan.renderedText())
+  }
+}
