@@ -89,8 +89,13 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Writes to standard output or error without buffering surprises.
 enum Console {
+  /// Straight from the string's own bytes: a 10,000-host plan is tens of megabytes, not worth a copy.
   static func out(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    var text = text
+    text.withUTF8 { bytes in
+      guard let base = bytes.baseAddress else { return }
+      FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+    }
   }
   static func err(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))

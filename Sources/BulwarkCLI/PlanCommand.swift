@@ -79,7 +79,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
     lap("planning \(plan.steps.count) steps")
     switch output {
-    case .text: Console.out(plan.renderedText())
+    case .text: plan.writeText(to: Console.out)
     case .json: Console.out(try plan.renderedJSON())
     case .dot: Console.out(plan.renderedDOT())
     case .sarif, .junit: break

@@ -1,4 +1,5 @@
 import Inventory
+import Planning
 
 /// Where etcd lives on a member, and how members address each other. One place, so the unit, the
 /// steps and the health checks never disagree; the paths hardening audits too come from
@@ -22,9 +23,18 @@ public struct EtcdLayout: Sendable {
   public let members: [ClusterHost]
 
   public init(_ inv: Inventory) {
+    self.init(inv, members: inv.etcdMembers)
+  }
+
+  /// For a step kind: the members from the plan's topology, not a scan of the fleet per host.
+  public init(_ c: ExpansionContext) {
+    self.init(c.inventory, members: c.topology.etcdMembers)
+  }
+
+  init(_ inv: Inventory, members: [ClusterHost]) {
     version = inv.versions.etcd
     clusterName = inv.name
-    members = inv.etcdMembers
+    self.members = members
   }
 
   public var binaryDirectory: String { Self.binaryDirectory(for: version) }

@@ -97,6 +97,27 @@ public enum Firewall {
 
   /// The rules, and the marker (`bulwark <hash>`) the loaded table carries as its comment.
   public static func render(for host: ClusterHost, in inv: Inventory, peers: FirewallPeers, sshFrom: [String]) -> (content: String, marker: String) {
+    let (body, marker) = table(for: host, in: inv, peers: peers, sshFrom: sshFrom)
+    return (file(for: host.name, body: body, marker: marker), marker)
+  }
+
+  /// What a host's table depends on besides the inventory: hosts of the same shape (every worker,
+  /// as a rule) have the same table body and marker, so a plan works each shape out once.
+  struct Shape: Hashable {
+    var roles: [Role]
+    var etcdMember: Bool
+    var endpointPorts: [Int]?
+    var sshFrom: [String]
+    init(_ host: ClusterHost, peers: FirewallPeers, sshFrom: [String]) {
+      roles = host.roles.sorted()
+      etcdMember = peers.etcdMemberNames.contains(host.name)
+      endpointPorts = peers.endpointPorts[host.name]
+      self.sshFrom = sshFrom
+    }
+  }
+
+  /// The table's sets and input chain, and the marker hashed from them.
+  static func table(for host: ClusterHost, in inv: Inventory, peers: FirewallPeers, sshFrom: [String]) -> (body: String, marker: String) {
     let rules = rules(for: host, in: inv, peers: peers, sshFrom: sshFrom)
     var sets: [String] = [], defined = Set<String>()
     var lines: [String] = []
@@ -128,8 +149,13 @@ public enum Firewall {
         }
       """
     let marker = "bulwark " + hexString(SHA256.hash(data: Array(body.utf8)).prefix(8))
-    let content = """
-      # Managed by Bulwark: the host firewall of \(host.name). Loaded with `nft -f`, atomically.
+    return (body, marker)
+  }
+
+  /// The file `nft -f` loads: the host's name, the table replaced atomically, `body` under `marker`.
+  static func file(for hostName: String, body: String, marker: String) -> String {
+    """
+      # Managed by Bulwark: the host firewall of \(hostName). Loaded with `nft -f`, atomically.
       table inet bulwark
       delete table inet bulwark
       table inet bulwark {
@@ -138,7 +164,6 @@ public enum Firewall {
       }
 
       """
-    return (content, marker)
   }
 
   /// `render` for one host, working the peers out first: for a single host. A plan renders every

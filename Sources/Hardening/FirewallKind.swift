@@ -7,6 +7,8 @@ struct FirewallKind: StepKind {
   let name = "hardening.firewall"
   let parameters: [ParameterSpec] = []
   let inputs: HardeningInputs
+  /// Each shape's table, worked out once per plan (`Firewall.Shape`).
+  let tables = KeyedMemo<Firewall.Shape, (body: String, marker: String)>()
 
   /// `bulwark-firewall.service`: loads the table at boot, before the network comes up.
   static let bootUnit = """
@@ -30,7 +32,11 @@ struct FirewallKind: StepKind {
     let peers = inputs.firewallPeers ?? FirewallPeers(c.inventory)
     let node = c.host.has(.controlPlane) || c.host.has(.worker)
     let profile = node ? c.inventory.cniProfile.map { " and CNI profile \($0.id.rawValue)" } ?? "" : ""
-    let (content, marker) = Firewall.render(for: c.host, in: c.inventory, peers: peers, sshFrom: inputs.sshFrom[c.host.name] ?? [])
+    let sshFrom = inputs.sshFrom[c.host.name] ?? []
+    let (body, marker) = tables.value(for: Firewall.Shape(c.host, peers: peers, sshFrom: sshFrom)) {
+      Firewall.table(for: c.host, in: c.inventory, peers: peers, sshFrom: sshFrom)
+    }
+    let content = Firewall.file(for: c.host.name, body: body, marker: marker)
     return [
       StepDraft("firewall", "nftables table bulwark (\(marker)): inbound dropped, ports for \(c.host.roles.map(\.rawValue).joined(separator: ", "))\(profile) open to their peers only; a new connection must get in",
         action: .update,

@@ -1,3 +1,4 @@
+import Inventory
 import Planning
 
 /// `hardening.units`: the catalogue's units that must never start, masked (and stopped) at once
@@ -7,10 +8,15 @@ struct UnitsKind: StepKind {
   let name = "hardening.units"
   let parameters: [ParameterSpec] = []
   let catalogue: [Check]
+  let memo = RoleMemo()
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
+    memo.drafts(for: c.host) { drafts(c.host) }
+  }
+
+  private func drafts(_ host: ClusterHost) -> [StepDraft] {
     var units: [String] = [], checks: [Check] = []
-    for check in catalogue where check.roles.covers(c.host) {
+    for check in catalogue where check.roles.covers(host) {
       guard case .unitMasked(let unit) = check.remedy else { continue }
       units.append(unit)
       checks.append(check)

@@ -121,7 +121,7 @@ extension KubernetesKinds {
 
   /// After the join: the kubelet restarted when its serving certificate was renewed since it started.
   static func kubeletOnServingCertificate() -> StepDraft {
-    ServiceReload.draft("kubelet", files: [ComponentFlags.kubeletServingCertificate, ComponentFlags.kubeletServingKey])
+    ServiceReload.kubeletServing
   }
 
   static func join(_ c: ExpansionContext, _ i: KubernetesInputs, what: String) -> [StepDraft] {

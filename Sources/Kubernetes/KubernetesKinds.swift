@@ -10,12 +10,14 @@ public enum KubernetesKinds {
   public static func all(_ inputs: KubernetesInputs) -> [String: any StepKind] {
     let i = inputs
     let kinds: [KubernetesKind] = [
-      KubernetesKind("node.kernel-modules") { _ in kernelModules() },
-      KubernetesKind("node.kernel-parameters") { _ in kernelParameters() },
-      KubernetesKind("node.swap-off") { _ in swapOff() },
-      KubernetesKind("node.packages") { c in nodePackages(c, i) },
-      KubernetesKind("container-runtime") { c in containerRuntime(c, i) },
-      KubernetesKind("kubernetes.binaries") { c in binaries(c, i) },
+      KubernetesKind("node.kernel-modules", sameForEveryHost: true) { _ in kernelModules() },
+      KubernetesKind("node.kernel-parameters", sameForEveryHost: true) { _ in kernelParameters() },
+      KubernetesKind("node.swap-off", sameForEveryHost: true) { _ in swapOff() },
+      KubernetesKind("node.packages", sameForEveryHost: true) { c in nodePackages(c, i) },
+      // From the artifact cache, containerd installs the same way everywhere; from the hosts'
+      // repositories, the install script names the host.
+      KubernetesKind("container-runtime", sameForEveryHost: !i.artifacts.containerdPackages.isEmpty) { c in containerRuntime(c, i) },
+      KubernetesKind("kubernetes.binaries", sameForEveryHost: true) { c in binaries(c, i) },
       KubernetesKind("api-endpoint") { c in apiEndpoint(c, i) },
       KubernetesKind("kubeadm.control-plane") { c in controlPlane(c, i) },
       KubernetesKind("kubernetes.apiserver-gate") { c in apiserverGate(c) },
@@ -41,9 +43,11 @@ public enum KubernetesKinds {
 struct KubernetesKind: StepKind {
   let name: String
   let parameters: [ParameterSpec] = []
+  let sameForEveryHost: Bool
   let build: @Sendable (ExpansionContext) -> [StepDraft]
-  init(_ name: String, _ build: @escaping @Sendable (ExpansionContext) -> [StepDraft]) {
+  init(_ name: String, sameForEveryHost: Bool = false, _ build: @escaping @Sendable (ExpansionContext) -> [StepDraft]) {
     self.name = name
+    self.sameForEveryHost = sameForEveryHost
     self.build = build
   }
   func expand(_ c: ExpansionContext) -> [StepDraft] { build(c) }

@@ -38,7 +38,7 @@ extension KubernetesKinds {
         action: .create, .file(path: NodeFiles.containerdConfigPath, content: config, mode: 0o644, owner: "root", group: "root")),
       StepDraft("crictl", "\(NodeFiles.crictlConfigPath): crictl talks to containerd", action: .create,
         .file(path: NodeFiles.crictlConfigPath, content: NodeFiles.crictlConfig, mode: 0o644, owner: "root", group: "root")),
-      ServiceReload.draft("containerd", files: [NodeFiles.containerdConfigPath]),
+      ServiceReload.containerd,
     ]
     return drafts
   }

@@ -1,4 +1,5 @@
-/// Generic step kinds: the building blocks every domain uses.
+/// Generic step kinds: the building blocks every domain uses. Each reads only its params, so a
+/// host's steps are the same as every other's unless the entry is templated.
 enum GenericKinds {
   static let all: [any StepKind] = [FileKind(), DirectoryKind(), UserKind(), SysctlKind(), SystemdUnitKind(), CommandKind()]
 }
@@ -13,6 +14,7 @@ func slug(_ text: String) -> String {
 public func modeText(_ mode: UInt32) -> String { "0" + String(mode, radix: 8) }
 
 struct FileKind: StepKind {
+  let sameForEveryHost = true
   let name = "file"
   let parameters: [ParameterSpec] = [
     .string("path", required: true), .string("content", required: true), .string("mode", default: "0644"),
@@ -27,6 +29,7 @@ struct FileKind: StepKind {
 }
 
 struct DirectoryKind: StepKind {
+  let sameForEveryHost = true
   let name = "directory"
   let parameters: [ParameterSpec] = [
     .string("path", required: true), .string("mode", default: "0755"), .string("owner", default: "root"),
@@ -41,6 +44,7 @@ struct DirectoryKind: StepKind {
 }
 
 struct UserKind: StepKind {
+  let sameForEveryHost = true
   let name = "user"
   let parameters: [ParameterSpec] = [.string("name", required: true), .string("home")]
   func expand(_ c: ExpansionContext) -> [StepDraft] {
@@ -52,6 +56,7 @@ struct UserKind: StepKind {
 }
 
 struct SysctlKind: StepKind {
+  let sameForEveryHost = true
   let name = "sysctl"
   let parameters: [ParameterSpec] = [.map("settings", required: true), .string("file", default: "/etc/sysctl.d/90-bulwark.conf")]
   func expand(_ c: ExpansionContext) -> [StepDraft] {
@@ -63,6 +68,7 @@ struct SysctlKind: StepKind {
 }
 
 struct SystemdUnitKind: StepKind {
+  let sameForEveryHost = true
   let name = "systemd-unit"
   let parameters: [ParameterSpec] = [
     .string("name", required: true), .string("content", required: true), .string("enabled", default: "true"),
@@ -77,6 +83,7 @@ struct SystemdUnitKind: StepKind {
 }
 
 struct CommandKind: StepKind {
+  let sameForEveryHost = true
   let name = "command"
   let parameters: [ParameterSpec] = [.string("name", required: true), .list("argv", required: true), .list("unless", required: true)]
   func expand(_ c: ExpansionContext) -> [StepDraft] {

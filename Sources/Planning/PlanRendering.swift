@@ -2,86 +2,111 @@ import Foundation
 
 extension PlannedStep {
   /// The host the step is about: the middle part of its id (`phase/HOST/name`).
-  public var subject: String {
-    let parts = id.split(separator: "/", maxSplits: 2)
-    return parts.count == 3 ? String(parts[1]) : host
-  }
+  public var subject: String { PlanText.subject(id, host: host) }
 }
 
 extension Plan {
   /// Per phase, per host: `+ id  summary`. Cross-host waits are shown, since they are the plan's
-  /// real shape (member order, batches, gates).
+  /// real shape (member order, batches, gates). Written into one string in a single pass over the
+  /// steps (grouped by index, never copied), so it costs the plan's size and no more.
   public func renderedText() -> String {
-    var out: [String] = []
-    let real = steps.filter { $0.operation != .barrier }
-    let hostCount = Set(real.map(\.host)).count
-    out.append("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real.count) steps on \(hostCount) hosts")
+    var out = PlanText(capacity: steps.count * 160)
+    render(into: &out)
+    return out.text
+  }
+
+  /// The same text handed to `sink` in pieces of about `chunk` bytes, so a 10,000-host plan is
+  /// never held whole in memory next to the plan (the CLI writes each piece as it comes).
+  public func writeText(chunk: Int = 1 << 20, to sink: @escaping (String) -> Void) {
+    var out = PlanText(capacity: chunk + 4096, chunk: chunk, flush: sink)
+    render(into: &out)
+    if !out.text.isEmpty { sink(out.text) }
+  }
+
+  private func render(into out: inout PlanText) {
+    var real = 0, unchanged = 0, width = 0
+    var hostNames = Set<String>()
     let observed = isObserved
-    if observed {
-      let unchanged = steps.filter { $0.action == .noop && $0.operation != .barrier }.count
-      out.append("(planned from live facts \(factsFingerprint.map { String($0.prefix(12)) } ?? "-"): what differs on each host; \(unchanged) steps already as desired are not listed; every step is checked again at apply)")
-    } else if let factsFingerprint {
-      out.append("(planned from facts \(factsFingerprint.prefix(12)): membership and versions as the hosts report them; every step is checked again at apply)")
-    } else {
-      out.append("(planned without facts: each step is shown as it would run on a fresh host)")
-    }
-    if let preflight, !preflight.isEmpty {
-      out.append("")
-      out.append("preflight (kubeadm's checks, before anything runs)")
-      out += preflight.map { "  \($0)" }
-    }
-    var byPhaseHost: [String: [String: [PlannedStep]]] = [:]
     var barrierSummary: [String: String] = [:]
-    for s in steps where s.operation == .barrier { barrierSummary[s.id] = s.summary }
     // A step run from another host (a drain from the first control plane) is listed under the host
     // it is about, the one its id names.
-    for s in steps where s.operation != .barrier && !(observed && s.action == .noop) {
-      byPhaseHost[s.phase, default: [:]][s.subject, default: []].append(s)
-    }
-    let width = steps.map(\.id.count).max() ?? 0
-    for phase in phases {
-      out.append("")
-      out.append("phase \(phase.name) (\(phase.target); \(phase.ordering))")
-      let hosts = byPhaseHost[phase.name] ?? [:]
-      if hosts.isEmpty {
-        let matched = phase.batches.reduce(0) { $0 + $1.count }
-        out.append(matched == 0 ? "  (no steps: no host matches)" : "  (nothing to do on its \(matched) host\(matched == 1 ? "" : "s"))")
+    var phaseIndex: [String: Int] = [:]
+    for (i, phase) in phases.enumerated() where phaseIndex[phase.name] == nil { phaseIndex[phase.name] = i }
+    var byPhaseHost = [[String: [Int]]](repeating: [:], count: phases.count)
+    var idWidths = [Int](repeating: 0, count: steps.count)
+    for i in steps.indices {
+      let ascii = PlanText.isPrintableASCII(steps[i].id)
+      idWidths[i] = ascii ? steps[i].id.utf8.count : steps[i].id.count
+      width = max(width, idWidths[i])
+      if case .barrier = steps[i].operation {
+        barrierSummary[steps[i].id] = steps[i].summary
         continue
       }
+      real += 1
+      hostNames.insert(steps[i].host)
+      if steps[i].action == .noop {
+        unchanged += 1
+        if observed { continue }
+      }
+      guard let p = phaseIndex[steps[i].phase] else { continue }
+      byPhaseHost[p][PlanText.subject(steps[i].id, host: steps[i].host, printableASCII: ascii), default: []].append(i)
+    }
+    out.line("Plan for cluster \"\(cluster)\", playbook \"\(playbook)\": \(real) steps on \(hostNames.count) hosts")
+    if observed {
+      out.line("(planned from live facts \(factsFingerprint.map { String($0.prefix(12)) } ?? "-"): what differs on each host; \(unchanged) steps already as desired are not listed; every step is checked again at apply)")
+    } else if let factsFingerprint {
+      out.line("(planned from facts \(factsFingerprint.prefix(12)): membership and versions as the hosts report them; every step is checked again at apply)")
+    } else {
+      out.line("(planned without facts: each step is shown as it would run on a fresh host)")
+    }
+    if let preflight, !preflight.isEmpty {
+      out.line("")
+      out.line("preflight (kubeadm's checks, before anything runs)")
+      for p in preflight { out.line("  \(p)") }
+    }
+    let padding = String(repeating: " ", count: width)
+    for (p, phase) in phases.enumerated() {
+      out.line("")
+      out.line("phase \(phase.name) (\(phase.target); \(phase.ordering))")
+      // Steps are grouped by phase name: a name listed twice shows them under both.
+      let hosts = byPhaseHost[phaseIndex[phase.name] ?? p]
+      if hosts.isEmpty {
+        let matched = phase.batches.reduce(0) { $0 + $1.count }
+        out.line(matched == 0 ? "  (no steps: no host matches)" : "  (nothing to do on its \(matched) host\(matched == 1 ? "" : "s"))")
+        continue
+      }
+      let batched = phase.batches.count > 1 && (phase.ordering.hasPrefix("serial") || phase.ordering == "disruption-budget")
+      let numbered = phase.ordering == "quorum-safe"
+      let phasePrefix = "\(phase.name)/"
       var number = 0
       for (b, batch) in phase.batches.enumerated() {
-        if phase.batches.count > 1, phase.ordering.hasPrefix("serial") || phase.ordering == "disruption-budget" { out.append("  batch \(b + 1) of \(phase.batches.count)") }
+        if batched { out.line("  batch \(b + 1) of \(phase.batches.count)") }
         for host in batch {
-          guard let hostSteps = hosts[host] else { continue }
+          guard let hostSteps = hosts[host], let first = hostSteps.first else { continue }
           number += 1
-          let prefix = phase.ordering == "quorum-safe" ? "\(number). " : ""
-          let external = hostSteps.first.map { first in
-            first.dependsOn.filter { d in !d.hasPrefix("\(phase.name)/\(host)/") && d.hasPrefix("\(phase.name)/") }
-              .map { d in barrierSummary[d].map { "\(d): \($0)" } ?? d }
-          } ?? []
-          let waits = external.isEmpty ? "" : " (after \(external.joined(separator: ", ")))"
-          out.append("  \(prefix)\(host)\(waits)")
-          for s in hostSteps {
-            let elsewhere = s.host == host ? "" : " (run on \(s.host))"
-            out.append("    \(s.action.symbol) \(s.id)\(String(repeating: " ", count: width - s.id.count))  \(s.summary)\(elsewhere)")
-            if let o = s.observed, o.state != .unchanged {
-              let lead = String(repeating: " ", count: 8)
-              if let d = o.detail {
-                // One difference per line when there are many ("key 0 -> 1, key 1 -> 0, …").
-                let parts = d.count > 100 ? d.components(separatedBy: ", ") : [d]
-                out += parts.enumerated().map { lead + ($0.offset == 0 && o.state == .unknown ? "not known: " : "") + $0.element }
-              }
-              if let diff = o.diff { out += diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { lead + $0 } }
+          out.append("  ")
+          if numbered { out.append("\(number). ") }
+          out.append(host)
+          let own = "\(phasePrefix)\(host)/"
+          var waits = 0
+          for d in steps[first].dependsOn where !d.hasPrefix(own) && d.hasPrefix(phasePrefix) {
+            out.append(waits == 0 ? " (after " : ", ")
+            out.append(d)
+            if let summary = barrierSummary[d] {
+              out.append(": ")
+              out.append(summary)
             }
+            waits += 1
           }
+          out.line(waits == 0 ? "" : ")")
+          for i in hostSteps { out.step(steps[i], idWidth: idWidths[i], under: host, width: width, padding: padding) }
         }
       }
     }
     let c = counts
-    out.append("")
-    out.append("Plan: \(c.create) to add, \(c.update) to change, \(c.delete) to remove, \(c.run) to run, \(c.check) checks"
-      + (observed ? "; \(c.noop - steps.filter { $0.operation == .barrier }.count) unchanged." : "."))
-    return out.joined(separator: "\n") + "\n"
+    out.line("")
+    out.line("Plan: \(c.create) to add, \(c.update) to change, \(c.delete) to remove, \(c.run) to run, \(c.check) checks"
+      + (observed ? "; \(c.noop - (steps.count - real)) unchanged." : "."))
   }
 
   /// Stable, sorted-key JSON: the saved-plan format.

@@ -103,13 +103,19 @@ public struct Planner: Sendable {
         }
         resolved.append((spec, kind, params))
       }
+      // Entries whose drafts are the same on every host, expanded for the first host that has them.
+      var shared = [[StepDraft]?](repeating: nil, count: resolved.count)
       for (batchNumber, batch) in batches.enumerated().map({ ($0 + 1, $1) }) {
         var batchEnds: [String] = []
         for host in batch {
           defer { position += 1 }
           // Pass 2b: expand the host's steps, plus its gate in quorum-safe phases.
           var drafts: [(kind: String, draft: StepDraft)] = []
-          for (spec, kind, fixed) in resolved {
+          for (r, (spec, kind, fixed)) in resolved.enumerated() {
+            if let same = shared[r] {
+              drafts += same.map { (spec.kind, $0) }
+              continue
+            }
             var params: Params
             if let fixed {
               params = fixed
@@ -125,7 +131,9 @@ public struct Planner: Sendable {
             let context = ExpansionContext(
               inventory: inv, host: host, phase: phase, hostsInOrder: hosts, position: position, params: params,
               topology: topology)
-            drafts += kind.expand(context).map { (spec.kind, $0) }
+            let expanded = kind.expand(context)
+            if fixed != nil && kind.sameForEveryHost { shared[r] = expanded }
+            drafts += expanded.map { (spec.kind, $0) }
           }
           // Pass 3: chain within the host; the first step waits for this host's previous phase
           // (or the whole previous phase when the host was not in it) and for the previous batch.

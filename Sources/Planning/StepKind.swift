@@ -19,9 +19,12 @@ public struct ExpansionContext: Sendable {
 public struct Topology: Sendable {
   public let controlPlanes: [ClusterHost]
   public let lbHosts: [ClusterHost]
+  /// `Inventory.etcdMembers`.
+  public let etcdMembers: [ClusterHost]
   public init(_ inv: Inventory) {
     controlPlanes = inv.hosts(with: .controlPlane)
     lbHosts = inv.hosts(with: .lb)
+    etcdMembers = inv.etcdMembers
   }
 }
 
@@ -51,8 +54,16 @@ public struct StepDraft: Sendable {
 public protocol StepKind: Sendable {
   var name: String { get }
   var parameters: [ParameterSpec] { get }
+  /// True when `expand` reads only the inventory and the params, never the host, its position or
+  /// the phase's other hosts: the planner then expands an untemplated entry once per phase and
+  /// gives every host the same drafts (and the same strings). Default false.
+  var sameForEveryHost: Bool { get }
   /// May return no drafts: a kind can decline hosts it does not apply to.
   func expand(_ context: ExpansionContext) -> [StepDraft]
+}
+
+extension StepKind {
+  public var sameForEveryHost: Bool { false }
 }
 
 public struct ParameterSpec: Sendable {

@@ -188,3 +188,58 @@ struct GateKind: StepKind {
     [StepDraft("health-gate", "gate after \(c.host.name)", action: .check, .wait(argv: ["true"], timeoutSeconds: 1))]
   }
 }
+
+/// Counts its expansions, to see how often the planner calls it.
+final class ExpansionCounter: @unchecked Sendable {
+  var count = 0
+}
+
+struct CountedKind: StepKind {
+  let name = "test.counted"
+  let parameters: [ParameterSpec] = [.string("path", required: true)]
+  let sameForEveryHost: Bool
+  let counter: ExpansionCounter
+  func expand(_ c: ExpansionContext) -> [StepDraft] {
+    counter.count += 1
+    return [StepDraft("counted", "directory \(c.params.string("path"))", action: .create,
+      .directory(path: c.params.string("path"), mode: 0o755, owner: "root", group: "root"))]
+  }
+}
+
+@Suite struct SameForEveryHostTests {
+  func plan(same: Bool, path: String, counter: ExpansionCounter) throws -> Plan {
+    let inv = try PlannerTests().inventory(workers: 5)
+    let book = try PlannerTests().playbook("""
+      - name: one
+        hosts: all
+        steps: [{kind: test.counted, path: "\(path)"}]
+      - name: two
+        hosts: role:worker
+        steps: [{kind: test.counted, path: "\(path)"}]
+      """).get()
+    let kinds = StepKinds.generic.merging(["test.counted": CountedKind(sameForEveryHost: same, counter: counter)]) { $1 }
+    return try Planner(kinds: kinds).plan(inv, playbook: book).get()
+  }
+
+  @Test func anUntemplatedEntryIsExpandedOncePerPhase() throws {
+    let shared = ExpansionCounter(), each = ExpansionCounter()
+    let a = try plan(same: true, path: "/srv", counter: shared)
+    let b = try plan(same: false, path: "/srv", counter: each)
+    #expect(shared.count == 2, "once for each of the two phases")
+    #expect(each.count == 8 + 5, "once per host of each phase")
+    #expect(a.steps == b.steps)
+    #expect(a.renderedText() == b.renderedText())
+  }
+
+  @Test func aTemplatedEntryIsExpandedPerHost() throws {
+    let counter = ExpansionCounter()
+    let p = try plan(same: true, path: "/srv/{{ host.name }}", counter: counter)
+    #expect(counter.count == 8 + 5)
+    #expect(p.step("two/w3/counted")?.summary == "directory /srv/w3")
+  }
+
+  @Test func theGenericKindsAreTheSameForEveryHost() {
+    let same = StepKinds.generic.values.filter { $0.sameForEveryHost }.count
+    #expect(same == StepKinds.generic.count)
+  }
+}

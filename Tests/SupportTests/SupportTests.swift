@@ -41,6 +41,13 @@ import Testing
     (["sh", "-c", "a && b"], "sh -c 'a && b'"),
     (["printf", "it's"], "printf 'it'\\''s'"),
     (["x", ""], "x ''"),
+    // Outside ASCII, a combining mark on a safe letter, CR LF (one character): quoted.
+    (["echo", "café"], "echo 'café'"),
+    (["echo", "a\u{301}"], "echo 'a\u{301}'"),
+    (["echo", "a\r\nb"], "echo 'a\r\nb'"),
+    (["echo", "@%+=:,./-_09AZaz"], "echo @%+=:,./-_09AZaz"),
+    // A quote carrying a combining mark is another character: only the plain one is escaped.
+    (["echo", "'\u{301}x'"], "echo ''\u{301}x'\\'''"),
   ])
   func quoting(argv: [String], expected: String) {
     #expect(ShellQuoting.commandLine(argv) == expected)

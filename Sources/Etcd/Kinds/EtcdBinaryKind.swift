@@ -8,7 +8,7 @@ struct EtcdBinaryKind: StepKind {
   let inputs: EtcdInputs
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     var drafts = [StepDraft("bin-dir", "directory \(layout.binaryDirectory) (0755 root:root)", action: .create,
       .directory(path: layout.binaryDirectory, mode: 0o755, owner: "root", group: "root"))]
     for binary in EtcdArtifacts.binaries(for: layout.version) {

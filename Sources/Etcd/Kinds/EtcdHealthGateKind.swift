@@ -13,7 +13,7 @@ struct EtcdHealthGateKind: StepKind {
   func expand(_ c: ExpansionContext) -> [StepDraft] {
     // A gate after each host of a quorum-safe phase, or once (from the first host) in a parallel one.
     guard c.phase.ordering == .quorumSafe || c.position == 0 else { return [] }
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let facts = inputs.facts
     switch c.params.string("when") {
     case "joining": guard facts.exists, !facts.isMember(c.host.name) else { return [] }

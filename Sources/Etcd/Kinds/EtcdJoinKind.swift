@@ -11,7 +11,7 @@ struct EtcdJoinKind: StepKind {
   func expand(_ c: ExpansionContext) -> [StepDraft] {
     let facts = inputs.facts
     guard facts.exists, !facts.isMember(c.host.name) else { return [] }
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let live = facts.members.filter(\.started)
     let endpoints = live.compactMap { m in layout.members.first { $0.name == m.name }.map(EtcdLayout.clientURL) }
       .joined(separator: ",")

@@ -10,7 +10,7 @@ struct EtcdMemberKind: StepKind {
   func expand(_ c: ExpansionContext) -> [StepDraft] {
     let facts = inputs.facts
     if facts.exists && !facts.isMember(c.host.name) { return [] }
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let summary = facts.exists
       ? "keep etcd running on \(c.host.name) (a member of the cluster)"
       : "start etcd on \(c.host.name) as member \(c.position + 1) of the initial cluster of \(layout.members.count)"

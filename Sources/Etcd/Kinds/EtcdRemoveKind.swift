@@ -11,7 +11,7 @@ struct EtcdRemoveKind: StepKind {
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
     guard c.position == 0 else { return [] }
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let ctl = layout.etcdctl([])
     let refusals = inputs.facts.refusedMembers.enumerated().map { i, refusal in
       let why = "refusing to change etcd membership: \(refusal.message) [\(refusal.code)]; Bulwark puts no such value into a script, so remove or rename that member by hand"

@@ -7,7 +7,7 @@ struct EtcdRestartKind: StepKind {
   let parameters: [ParameterSpec] = []
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let expected = ([layout.etcd] + EtcdUnit.flags(for: c.host, in: layout)).joined(separator: " ") + " "
     return [StepDraft("restart", "restart etcd on \(c.host.name) if its running flags are not its unit's (one member at a time)",
       action: .update, .command(argv: EtcdScripts.restartMember(c.host, ctl: layout.etcdctl([])).argv,

@@ -15,7 +15,7 @@ struct EtcdRestoreKind: StepKind {
       return [StepDraft("start", "start etcd on \(c.host.name) on the restored data", action: .run,
         .command(argv: EtcdScripts.startNoBlock().argv, unless: EtcdScripts.running().argv))]
     }
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let remote = "/var/lib/bulwark/etcd-restore.db"
     let mark = "/var/lib/bulwark/etcd-restored-from"
     // etcdutl restores from 3.5 on; 3.4 has only etcdctl's.

@@ -10,7 +10,7 @@ struct EtcdSnapshotKind: StepKind {
   let inputs: EtcdInputs
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     let facts = inputs.facts
     // Taken from the first running member the facts know.
     guard let source = layout.members.first(where: { facts.hosts[$0.name]?.isRunning == true }), source.name == c.host.name

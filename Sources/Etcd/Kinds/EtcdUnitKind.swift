@@ -6,7 +6,7 @@ struct EtcdUnitKind: StepKind {
   let parameters: [ParameterSpec] = []
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     return [StepDraft("unit", "\(EtcdLayout.unitPath): etcd \(layout.version), client and peer TLS with client-cert auth, metrics on 127.0.0.1 (0600 root)",
       action: .create,
       .file(path: EtcdLayout.unitPath, content: EtcdUnit.render(for: c.host, in: layout), mode: 0o600, owner: "root",

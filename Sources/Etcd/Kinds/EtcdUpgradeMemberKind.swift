@@ -11,7 +11,7 @@ struct EtcdUpgradeMemberKind: StepKind {
   let inputs: EtcdInputs
 
   func expand(_ c: ExpansionContext) -> [StepDraft] {
-    let layout = EtcdLayout(c.inventory)
+    let layout = EtcdLayout(c)
     guard let facts = inputs.facts.hosts[c.host.name], facts.runningVersion != layout.version else { return [] }
     let script = EtcdScripts.upgradeMember(c.host, layout: layout, running: facts.runningVersion)
     let from = facts.runningVersion.map(\.description) ?? "stopped"
