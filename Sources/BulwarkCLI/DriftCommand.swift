@@ -14,7 +14,8 @@ struct DriftCommand: AsyncParsableCommand {
     discussion: """
       Compares file contents (a unified diff for text, a hash for binaries), modes and owners, unit \
       states, kernel parameters, binaries, the firewall, the hardening catalogue, and for etcd the \
-      running version, flags and members. One batched probe per host. -o sarif|junit for CI. Exits 0 \
+      running version, flags and members. One batched probe per host (after `sshd -V` when the playbook \
+      hardens sshd; a host that does not answer that is not asked again). -o sarif|junit for CI. Exits 0 \
       without drift, 2 with drift, 5 when some hosts could not be checked (the others' results are \
       complete), 1 when none could, 3 on invalid input. `bulwark apply` heals what it reports.
       """)

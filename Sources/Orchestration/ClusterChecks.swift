@@ -65,15 +65,19 @@ public enum ClusterChecks {
 
   /// Drift against the plan of `playbook`, planned as for hosts that already run: membership and
   /// versions come from the etcd probe in the same round trip, so no etcd facts are gathered first.
-  /// A hardening playbook's sshd drop-in depends on each host's OpenSSH, which is asked first.
+  /// A hardening playbook's sshd drop-in depends on each host's OpenSSH, which is asked first; a host
+  /// that could not be asked then is reported with that error and not tried a second time.
   public static func drift(
     _ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, access: ClusterAccess, playbook: Playbook, auditor: Auditor,
     notices: NoticeSink = { _ in }
   ) async throws(OperationError) -> [HostDrift] {
     let openSSH = KindRegistry.domains(used: playbook).contains(.hardening)
-      ? await OpenSSHVersions.gather(inv, fleet: fleet, notices: notices) : [:]
+      ? await OpenSSHVersions.gather(inv, fleet: fleet, notices: notices) : OpenSSHVersions.Gathered()
     let plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: access.inventoryPath,
-      state: access.stateDirectory(cluster: inv.name), playbook: playbook, writePKI: false, openSSH: openSSH), notices: notices)
-    return await drift(inv, hosts: hosts, fleet: fleet, plan: plan, auditor: auditor)
+      state: access.stateDirectory(cluster: inv.name), playbook: playbook, writePKI: false, openSSH: openSSH.versions), notices: notices)
+    let unreachable = openSSH.unreachable
+    let checked = await drift(inv, hosts: hosts.filter { unreachable[$0.name] == nil }, fleet: fleet, plan: plan, auditor: auditor)
+    let byHost = Dictionary(checked.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
+    return hosts.map { byHost[$0.name] ?? HostDrift(host: $0.name, findings: [], compared: 0, error: unreachable[$0.name]) }
   }
 }

@@ -41,7 +41,7 @@ public enum LivePlan {
       facts.preflight = gathered.preflight
     }
     if domains.contains(.hardening) {
-      facts.openSSH = await OpenSSHVersions.gather(inv, fleet: fleet, skipping: Set(facts.etcd.unreachable.keys), notices: notices)
+      facts.openSSH = await OpenSSHVersions.gather(inv, fleet: fleet, skipping: Set(facts.etcd.unreachable.keys), notices: notices).versions
     }
     return facts
   }

@@ -26,8 +26,10 @@ import Testing
       }
     }
     let notices = KubernetesFactsGathererTests.Notices()
-    let versions = await OpenSSHVersions.gather(inv, fleet: KubernetesFactsGathererTests().fleet(fake, inv),
+    let gathered = await OpenSSHVersions.gather(inv, fleet: KubernetesFactsGathererTests().fleet(fake, inv),
       skipping: [names[3]], notices: notices.add)
+    let versions = gathered.versions
+    #expect(Array(gathered.unreachable.keys) == [names[1]], "only the host that could not be asked is unreachable")
     #expect(versions[names[0]] == OpenSSHVersion(10, 0) && versions[names[4]] == OpenSSHVersion(9, 2))
     #expect(versions[names[1]] == nil && versions[names[2]] == nil && versions[names[3]] == nil)
     #expect(versions.count == names.count - 3)
