@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then bad "reboot: needs root"; return 0; fi
 B=bwboot
 bdir="$work/reboot"
 BLAB=(--name "$B")
-bip() { echo "10.123.13.$((10 + $1))"; }
+bip() { echo "10.123.16.$((10 + $1))"; }
 bon() { local h=$1; shift; "$BIN" lab ssh "${BLAB[@]}" "$B$h" -- "$@"; }
 bctl() {
   local p="$bdir/$B.state/pki/etcd"
@@ -43,7 +43,7 @@ after_cycle() {
   expect "$what: a plan with nothing to do"  0 "$BIN" plan -i "$binv"
 }
 
-expect "reboot lab: up 3"                  0 "$BIN" lab up 3 "${BLAB[@]}" --subnet 10.123.13 --out "$bdir"
+expect "reboot lab: up 3"                  0 "$BIN" lab up 3 "${BLAB[@]}" --subnet 10.123.16 --out "$bdir"
 binv="$bdir/lab.yaml"
 expect "reboot: bootstrap and harden"      0 "$BIN" apply -i "$binv" --yes
 for b in 0 1 2; do
