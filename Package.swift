@@ -122,7 +122,7 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "Inventory", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: [
       "BulwarkCLI", "Planning", "TestSupport", "PlanFixtures", "Inventory", "Etcd", "Orchestration", "Advisories", "Findings",
-      "Drift", "Hardening", "Kubernetes",
+      "Drift", "Hardening", "Kubernetes", "LocalExec", "Remote",
     ], exclude: ["Goldens", "Fixtures"]),
     .testTarget(name: "PKITests", dependencies: ["PKI"]),
     .testTarget(name: "JournalTests", dependencies: ["Journal"]),

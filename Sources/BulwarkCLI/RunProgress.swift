@@ -135,7 +135,9 @@ final class RunProgress: @unchecked Sendable {
   static func line(_ step: String, _ outcome: StepOutcome, color: Bool = false) -> String {
     func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
     switch outcome {
-    case .satisfied: return "  ok       \(step)"
+    case .satisfied(let why):
+      // Not checked again: say so, so a quiet line does not pass for a check that ran.
+      return why == Executor.inPlaceWhenPlanned ? "  ok       \(step) (\(why))" : "  ok       \(step)"
     case .changed(let detail): return "  \(paint("changed", "33"))  \(step): \(detail)"
     case .needsChange(let c): return "  pending  \(step): \(c.detail)"
     case .failed(let cause): return "  \(paint("FAILED", "31"))   \(step): \(cause.message) [\(cause.code)]"

@@ -49,24 +49,48 @@ public struct ExecutionReport: Sendable {
 /// - A failure skips its descendants; they are reported as skipped with the failure as root cause.
 /// - A host missing from `endpoints` fails its first step with `unknown-host`; its other steps are
 ///   skipped, as for a host that cannot be reached. Nothing is guessed about how to reach it.
+/// - A step in `inPlace` (observed already as desired by this process moments before the run) is
+///   recorded satisfied, "in place when planned", without a check of its own, when trusting it is
+///   sound: not a gate, wait, fetch or barrier (`mayTrust`); no step it depends on, transitively and
+///   across hosts and barriers, changed in this run; and nothing changed (or failed) on its host
+///   earlier in this run. Every other step is checked as above; in both modes the rule is the same.
+///   Only the caller knows where an observation came from, so only it fills `inPlace`: never with a
+///   saved plan's own observations, which are old.
 public struct Executor: Sendable {
   public enum Mode: Sendable { case apply, checkOnly }
+
+  /// The outcome's words for a step trusted to be in place.
+  public static let inPlaceWhenPlanned = "in place when planned"
 
   public var transport: any Transport
   public var endpoints: [HostID: HostEndpoint]
   public var concurrency: Int
   public var logger: Logger
   public var makeStep: @Sendable (PlannedStep) -> any Step
+  /// Ids of the steps observed already in place, in this run; empty: every step is checked.
+  public var inPlace: Set<String>
 
   public init(
     transport: any Transport, endpoints: [HostID: HostEndpoint], concurrency: Int, logger: Logger,
-    makeStep: @escaping @Sendable (PlannedStep) -> any Step = StepFactory.make
+    inPlace: Set<String> = [], makeStep: @escaping @Sendable (PlannedStep) -> any Step = StepFactory.make
   ) {
     self.transport = transport
     self.endpoints = endpoints
     self.concurrency = max(1, concurrency)
     self.logger = logger
+    self.inPlace = inPlace
     self.makeStep = makeStep
+  }
+
+  /// Whether a step's observation may stand for its check: only a step whose check is the probe
+  /// that was observed. A gate or wait is a checkpoint of the run itself, a fetch is looked for on
+  /// this machine (its check costs nothing), a barrier touches no host.
+  public static func mayTrust(_ step: PlannedStep) -> Bool {
+    guard step.action != .check else { return false }
+    switch step.operation {
+    case .wait, .fetch, .barrier: return false
+    default: return true
+    }
   }
 
   private struct Completion: Sendable {
@@ -101,9 +125,25 @@ public struct Executor: Sendable {
     var connections: [HostID: any RemoteHost] = [:]
     var unreachable: [HostID: String] = [:]
 
+    // What changed in this run: hosts on which a step changed or failed (its later steps are
+    // checked), and steps at or below a change (their dependents are checked).
+    var touchedHosts = Set<HostID>()
+    var belowChange = [Bool](repeating: false, count: steps.count)
+    func trusted(_ i: Int) -> Bool {
+      inPlace.contains(steps[i].id) && Self.mayTrust(steps[i]) && !touchedHosts.contains(steps[i].host)
+        && !graph.dependencies[i].contains { belowChange[$0] }
+    }
+
     var joinPoints = Set<String>()
     func finish(_ i: Int, _ outcome: StepOutcome) {
       outcomes[steps[i].id] = outcome
+      switch outcome {
+      case .changed, .failed:
+        belowChange[i] = true
+        touchedHosts.insert(steps[i].host)
+      case .satisfied, .needsChange, .skipped:
+        belowChange[i] = graph.dependencies[i].contains { belowChange[$0] }
+      }
       if steps[i].operation == .barrier {
         joinPoints.insert(steps[i].id)
         return
@@ -149,6 +189,12 @@ public struct Executor: Sendable {
             // Completes at once, on no host; its dependents may start now.
             state.release(planned.host)
             complete(i, .satisfied("barrier"))
+            continue
+          }
+          if trusted(i) {
+            onEvent(.started(step: planned.id, host: planned.host))
+            state.release(planned.host)
+            complete(i, .satisfied(Self.inPlaceWhenPlanned))
             continue
           }
           onEvent(.started(step: planned.id, host: planned.host))

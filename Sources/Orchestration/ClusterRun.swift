@@ -106,18 +106,23 @@ public struct ClusterRun: Sendable {
     } catch { throw OperationError(.failed, .stateDirectory, "\(error)") }
 
     let plan: Plan
+    // What this process saw in place: the executor records those steps satisfied without checking
+    // each again (its doc comment has the rule). A saved plan's own observations are never trusted.
+    let observed: ObservedInPlace
     if let saved {
-      plan = try await SavedPlanFreshness.check(saved, inv: inv, fleet: fleet, playbook: playbook)
+      (plan, observed) = try await SavedPlanFreshness.check(saved, inv: inv, fleet: fleet, playbook: playbook)
     } else {
       plan = try await LivePlan.make(inv, inventoryPath: access.inventoryPath, state: state, playbook: playbook, fleet: fleet,
         writePKI: true, restoreFrom: restoreFrom, notices: notices) { (facts) throws(OperationError) in
         try checkVersions(facts, inv)
       }
+      observed = ObservedInPlace(livePlan: plan)
     }
     guard await delegate.review(plan) else { throw OperationError(.failed, .notApplied, "") }
     let transport: any Transport = echo.map { EchoingTransport(base: fleet.transport, say: $0) } ?? fleet.transport
     let executor = Executor(
-      transport: transport, endpoints: fleet.endpoints, concurrency: fleet.concurrency, logger: Logger(label: "bulwark.apply"))
+      transport: transport, endpoints: fleet.endpoints, concurrency: fleet.concurrency, logger: Logger(label: "bulwark.apply"),
+      inPlace: await observed.current(for: plan, fleet: fleet))
     let runID: Int64
     do { runID = try journal.beginRun(playbook: plan.playbook, plan: plan.factsFingerprint ?? "-") } catch {
       throw OperationError(.failed, .stateDirectory, "\(error)")
@@ -216,14 +221,19 @@ enum RunResumption {
 
 /// A saved plan is applied only while the hosts still show what it was made from.
 enum SavedPlanFreshness {
-  static func check(_ saved: Plan, inv: Inventory, fleet: Fleet, playbook: Playbook) async throws(OperationError) -> Plan {
+  /// The saved plan, once the hosts still match it, and what the re-observation found in place.
+  static func check(_ saved: Plan, inv: Inventory, fleet: Fleet, playbook: Playbook) async throws(OperationError)
+    -> (Plan, ObservedInPlace)
+  {
     guard saved.cluster == inv.name, let expected = saved.factsFingerprint, saved.isObserved else {
       throw OperationError(.invalidInput, .invalidPlan,
         "this saved plan was not made from live facts for cluster \(inv.name); make one with `bulwark plan -i FILE --out PLAN.json`")
     }
     let facts = await LivePlan.facts(inv, playbook: playbook, fleet: fleet)
     var now = saved
-    now.observe(await PlanObserver.observe(saved, fleet: fleet))
+    let fresh = await PlanObserver.observe(saved, fleet: fleet)
+    let observedAt = ContinuousClock.now
+    now.observe(fresh)
     let digest = now.observationDigest(facts: facts.fingerprint)
     guard digest == expected else {
       var changed: [String] = []
@@ -243,6 +253,6 @@ enum SavedPlanFreshness {
       lines.append("Make a new plan: bulwark plan -i \(saved.inventory ?? "FILE") --out PLAN.json")
       throw OperationError(.invalidInput, .stalePlan, lines.joined(separator: "\n"))
     }
-    return saved
+    return (saved, ObservedInPlace(fresh, at: observedAt))
   }
 }

@@ -32,6 +32,11 @@ import Testing
     #expect(lines.last?.hasSuffix("changed  harden/h1/sshd: reloaded") == true)
   }
 
+  @Test func aStepTrustedInPlaceSaysItWasNotCheckedAgain() {
+    #expect(RunProgress.line("base/h1/motd", .satisfied(Executor.inPlaceWhenPlanned)) == "  ok       base/h1/motd (in place when planned)")
+    #expect(RunProgress.line("base/h1/motd", .satisfied("/etc/motd exists")) == "  ok       base/h1/motd")
+  }
+
   @Test func aFailedStepShowsItsCode() {
     let cause = FailureCause(code: "connection-refused", message: "connection refused by 10.0.0.1:22")
     #expect(RunProgress.line("base/h1/motd", .failed(cause)) == "  FAILED   base/h1/motd: connection refused by 10.0.0.1:22 [connection-refused]")

@@ -42,6 +42,24 @@ contains "the plan says so"                 " 0 to add, 0 to change, 0 to remove
 expect "no drift after the resumed run"     0 "$BIN" drift -i "$oinv"
 expect "the audit passes"                   0 "$BIN" audit -i "$oinv"
 
+# An apply with nothing to do trusts what its own live plan just saw in place (one probe per host):
+# no step runs a command of its own but the gates, which are checkpoints of the run (one check
+# each). -v echoes every command and write the steps make; the plan's own probes are not echoed.
+"$BIN" plan -i "$oinv" -o json >"$odir/nothing.json" 2>/dev/null
+gates=$(python3 -c 'import json, sys; print(sum(s["action"] == "check" for s in json.load(open(sys.argv[1]))["steps"]))' "$odir/nothing.json")
+expect "an apply with nothing to do"        0 "$BIN" apply -i "$oinv" --yes -v
+contains "it changes nothing"               "Applied: 0 changed,"
+contains "its steps were seen in place"     "ok       etcd-install/${O}1/peer-key (in place when planned)"
+echoed=$(grep -cE "^    ${O}[0-9]+ [$] " <<<"$out")
+if [ -n "$gates" ] && [ "$echoed" = "$gates" ]; then ok "only the $gates gates ran a command"; else bad "only the ${gates:-?} gates ran a command ($echoed did)" "$(grep -E "^    ${O}[0-9]+ [$] " <<<"$out" | head -5)"; fi
+# A file tampered with before apply: the plan's probe sees it, so the step runs check, apply, check
+# and is fixed; that host's later steps are checked again.
+oon 1 "sudo chmod 0644 /etc/etcd/pki/peer.key"
+expect "an apply after a tamper"            0 "$BIN" apply -i "$oinv" --yes -v
+contains "the tampered key is fixed"        "changed  etcd-install/${O}1/peer-key: mode 0644 -> 0600"
+contains "its check ran on ${O}1"           "    ${O}1 \$ "
+if [ "$(oon 1 "sudo stat -c %a /etc/etcd/pki/peer.key")" = 600 ]; then ok "the key is 0600 again"; else bad "the key is 0600 again"; fi
+
 # One run per cluster: a held lock refuses a second run; a lock left by a dead run is taken over.
 flock "$odir/$O.state/lock" sleep 4 &
 fpid=$!
