@@ -42,10 +42,7 @@ public enum HostProbe {
         continue
       }
       guard let eq = line.firstIndex(of: "=") else { continue }
-      let key = String(line[..<eq])
-      let value = line[line.index(after: eq)...]
-      // A kernel parameter is read as the host has it; a tab between its fields reads as a space.
-      facts.values[key] = key.hasPrefix("sysctl.") ? String(value.map { $0 == "\t" ? " " : $0 }) : String(value)
+      facts.values[String(line[..<eq])] = String(line[line.index(after: eq)...])
     }
     return facts
   }

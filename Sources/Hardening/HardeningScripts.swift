@@ -34,8 +34,11 @@ public enum HardeningScripts {
     for p in \#(words(paths)); do
       stat --printf 'stat.%n.mode=%a\nstat.%n.owner=%U:%G\n' "$p" 2>/dev/null || printf 'stat.%s.mode=absent\nstat.%s.owner=absent\n' "$p" "$p"
     done
-    k() { if [ -r "$2" ]; then echo "sysctl.$1=$(cat -- "$2")"; else echo "sysctl.$1=absent"; fi; [ -w "$2" ] || echo "readonly.$1"; }
-    \#(KernelParameterPaths.calls("k", sysctlKeys))
+    for k in \#(words(sysctlKeys)); do
+      f=/proc/sys/$(echo "$k" | tr . /)
+      if [ -r "$f" ]; then echo "sysctl.$k=$(cat "$f" | tr '\t' ' ')"; else echo "sysctl.$k=absent"; fi
+      [ -w "$f" ] || echo "readonly.$k"
+    done
     if [ -r \#(q(moduli)) ]; then echo "moduli.weak=$(awk \#(q(weakGroup)) \#(q(moduli)) | wc -l)"; fi
     pid=$(systemctl show -p MainPID --value \#(q(EtcdPaths.unitName)) 2>/dev/null)
     if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then

@@ -79,8 +79,12 @@ struct SysctlStep: ProbedStep {
   /// `key|rw-or-ro|value` per parameter, then the persisted file.
   var probe: String {
     """
-    p() { v=$(cat -- "$2" 2>/dev/null); if [ -w "$2" ]; then w=rw; else w=ro; fi; echo "$1|$w|$v"; }
-    \(KernelParameterPaths.calls("p", settings.keys.sorted()))
+    for k in \(settings.keys.sorted().joined(separator: " ")); do
+      f=/proc/sys/$(echo "$k" | tr . /)
+      v=$(cat "$f" 2>/dev/null | tr '\\t' ' ') || v=absent
+      if [ -w "$f" ]; then w=rw; else w=ro; fi
+      echo "$k|$w|$v"
+    done
     cat -- \(ShellQuoting.quote(file)) 2>/dev/null
     """
   }

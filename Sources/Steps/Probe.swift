@@ -59,8 +59,7 @@ public enum ProbeBatch {
   public static func script(_ probes: [String]) -> String {
     var lines = ["t=$(mktemp) || exit 1", "trap 'rm -f \"$t\"' EXIT"]
     for (i, probe) in probes.enumerated() {
-      // printf and base64 straight to stdout: no command substitution, one process fewer per probe.
-      lines.append("( \(probe)\n) >\"$t\" 2>/dev/null </dev/null; printf '@@ \(i) %d ' \"$?\"; base64 -w0 < \"$t\"; echo")
+      lines.append("( \(probe)\n) >\"$t\" 2>/dev/null </dev/null; echo \"@@ \(i) $? $(base64 -w0 < \"$t\")\"")
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -2,37 +2,11 @@ sshd -T 2>/dev/null | sed -n 's/^\([a-z0-9]*\) \(.*\)$/sshd.\1=\2/p'
 for p in /etc/ssh/sshd_config /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ed25519_key.pub /var/lib/etcd /etc/systemd/system/etcd.service /etc/etcd/pki/server.key /etc/etcd/pki/peer.key /etc/etcd/pki/ca.crt; do
   stat --printf 'stat.%n.mode=%a\nstat.%n.owner=%U:%G\n' "$p" 2>/dev/null || printf 'stat.%s.mode=absent\nstat.%s.owner=absent\n' "$p" "$p"
 done
-k() { if [ -r "$2" ]; then echo "sysctl.$1=$(cat -- "$2")"; else echo "sysctl.$1=absent"; fi; [ -w "$2" ] || echo "readonly.$1"; }
-k net.ipv4.ip_forward /proc/sys/net/ipv4/ip_forward
-k net.ipv4.conf.all.send_redirects /proc/sys/net/ipv4/conf/all/send_redirects
-k net.ipv4.conf.default.send_redirects /proc/sys/net/ipv4/conf/default/send_redirects
-k net.ipv4.icmp_ignore_bogus_error_responses /proc/sys/net/ipv4/icmp_ignore_bogus_error_responses
-k net.ipv4.icmp_echo_ignore_broadcasts /proc/sys/net/ipv4/icmp_echo_ignore_broadcasts
-k net.ipv4.conf.all.accept_redirects /proc/sys/net/ipv4/conf/all/accept_redirects
-k net.ipv4.conf.default.accept_redirects /proc/sys/net/ipv4/conf/default/accept_redirects
-k net.ipv6.conf.all.accept_redirects /proc/sys/net/ipv6/conf/all/accept_redirects
-k net.ipv6.conf.default.accept_redirects /proc/sys/net/ipv6/conf/default/accept_redirects
-k net.ipv4.conf.all.secure_redirects /proc/sys/net/ipv4/conf/all/secure_redirects
-k net.ipv4.conf.default.secure_redirects /proc/sys/net/ipv4/conf/default/secure_redirects
-k net.ipv4.conf.all.rp_filter /proc/sys/net/ipv4/conf/all/rp_filter
-k net.ipv4.conf.default.rp_filter /proc/sys/net/ipv4/conf/default/rp_filter
-k net.ipv4.conf.all.accept_source_route /proc/sys/net/ipv4/conf/all/accept_source_route
-k net.ipv4.conf.default.accept_source_route /proc/sys/net/ipv4/conf/default/accept_source_route
-k net.ipv6.conf.all.accept_source_route /proc/sys/net/ipv6/conf/all/accept_source_route
-k net.ipv4.conf.all.log_martians /proc/sys/net/ipv4/conf/all/log_martians
-k net.ipv4.conf.default.log_martians /proc/sys/net/ipv4/conf/default/log_martians
-k net.ipv4.tcp_syncookies /proc/sys/net/ipv4/tcp_syncookies
-k net.ipv6.conf.all.accept_ra /proc/sys/net/ipv6/conf/all/accept_ra
-k net.ipv6.conf.default.accept_ra /proc/sys/net/ipv6/conf/default/accept_ra
-k kernel.randomize_va_space /proc/sys/kernel/randomize_va_space
-k kernel.yama.ptrace_scope /proc/sys/kernel/yama/ptrace_scope
-k fs.suid_dumpable /proc/sys/fs/suid_dumpable
-k fs.protected_hardlinks /proc/sys/fs/protected_hardlinks
-k fs.protected_symlinks /proc/sys/fs/protected_symlinks
-k kernel.kptr_restrict /proc/sys/kernel/kptr_restrict
-k kernel.dmesg_restrict /proc/sys/kernel/dmesg_restrict
-k kernel.sysrq /proc/sys/kernel/sysrq
-k net.ipv4.tcp_rfc1337 /proc/sys/net/ipv4/tcp_rfc1337
+for k in net.ipv4.ip_forward net.ipv4.conf.all.send_redirects net.ipv4.conf.default.send_redirects net.ipv4.icmp_ignore_bogus_error_responses net.ipv4.icmp_echo_ignore_broadcasts net.ipv4.conf.all.accept_redirects net.ipv4.conf.default.accept_redirects net.ipv6.conf.all.accept_redirects net.ipv6.conf.default.accept_redirects net.ipv4.conf.all.secure_redirects net.ipv4.conf.default.secure_redirects net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter net.ipv4.conf.all.accept_source_route net.ipv4.conf.default.accept_source_route net.ipv6.conf.all.accept_source_route net.ipv4.conf.all.log_martians net.ipv4.conf.default.log_martians net.ipv4.tcp_syncookies net.ipv6.conf.all.accept_ra net.ipv6.conf.default.accept_ra kernel.randomize_va_space kernel.yama.ptrace_scope fs.suid_dumpable fs.protected_hardlinks fs.protected_symlinks kernel.kptr_restrict kernel.dmesg_restrict kernel.sysrq net.ipv4.tcp_rfc1337; do
+  f=/proc/sys/$(echo "$k" | tr . /)
+  if [ -r "$f" ]; then echo "sysctl.$k=$(cat "$f" | tr '\t' ' ')"; else echo "sysctl.$k=absent"; fi
+  [ -w "$f" ] || echo "readonly.$k"
+done
 if [ -r /etc/ssh/moduli ]; then echo "moduli.weak=$(awk '$5 < 2047 && $5 ~ /^[0-9]+$/' /etc/ssh/moduli | wc -l)"; fi
 pid=$(systemctl show -p MainPID --value etcd.service 2>/dev/null)
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
