@@ -78,7 +78,7 @@ public struct DriftProbe: Sendable {
 
   /// The one batch: every step's probe, then the hardening facts, then etcd's.
   var batch: StepObservation.Batch {
-    var extra = [HostProbe.command(hardening).argv[2]]
+    var extra = [HostProbe.script(hardening)]
     if let etcd { extra.append(EtcdProbe.command(etcd).argv[2]) }
     return StepObservation.Batch(host: host.name, steps: steps, extraProbes: extra)
   }

@@ -18,7 +18,9 @@ public struct HostFacts: Sendable, Equatable {
 public enum HostProbe {
   /// Every fact the given checks read, in one script (`HardeningScripts.hostProbe`): each path and
   /// kernel parameter once, in catalogue order.
-  public static func command(_ checks: [Check]) -> RemoteCommand {
+  public static func command(_ checks: [Check]) -> RemoteCommand { .scriptOnStdin(script(checks)) }
+
+  public static func script(_ checks: [Check]) -> String {
     var paths: [String] = [], keys: [String] = [], keywords: [String] = [], units: [String] = []
     for c in checks {
       if case .sshd(let directive, _) = c.remedy, !keywords.contains(directive.lowercased()) { keywords.append(directive.lowercased()) }
@@ -31,7 +33,7 @@ public enum HostProbe {
         if !keys.contains(key) { keys.append(key) }
       }
     }
-    return RemoteCommand(["sh", "-c", HardeningScripts.hostProbe(paths: paths, sysctlKeys: keys, sshdKeywords: keywords, units: units)])
+    return HardeningScripts.hostProbe(paths: paths, sysctlKeys: keys, sshdKeywords: keywords, units: units)
   }
 
   public static func parse(_ output: String) -> HostFacts {

@@ -48,7 +48,7 @@ public enum ClusterChecks {
     })
     let outcomes = await fleet.run(on: hosts.map(\.name)) { remote in
       guard let probe = probes[remote.id] else { throw RemoteError(.unknownHost, host: remote.id, "not asked for") }
-      return try await remote.run(RemoteCommand(["sh", "-c", probe.script])).stdoutText
+      return try await remote.run(RemoteCommand.scriptOnStdin(probe.script)).stdoutText
     }
     return outcomes.map { o -> HostDrift in
       switch (o.result, probes[o.host]) {

@@ -99,7 +99,7 @@ public enum PlanObserver {
     let stepsByHost = byHost.mapValues(\.steps)
     let outcomes = await fleet.run(on: byHost.keys.sorted()) { host -> [(Observation, Action?)] in
       let batch = StepObservation.Batch(host: host.id, steps: stepsByHost[host.id] ?? [])
-      let r = try await host.run(RemoteCommand(["sh", "-c", batch.script]))
+      let r = try await host.run(RemoteCommand.scriptOnStdin(batch.script))
       return batch.read(r.stdoutText).steps
     }
     for o in outcomes {

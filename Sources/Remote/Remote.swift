@@ -27,6 +27,24 @@ public struct RemoteCommand: Sendable, Hashable, Codable, CustomStringConvertibl
     RemoteCommand(["sh", "-c", script], privileged: privileged)
   }
 
+  /// `sh -s` with SCRIPT on standard input: for batches that grow with the plan. An exec request's
+  /// command line must fit in one SSH packet, and libssh2 refuses to send one over 40,000 bytes
+  /// (`LIBSSH2_PACKET_MAXPAYLOAD`; "Unable to send channel request", error -34). Standard input has
+  /// no such limit. The script is one brace group read from `/dev/null`, so the shell has parsed all
+  /// of it before anything runs, and nothing in it can read the rest of the script as its input.
+  public static func scriptOnStdin(_ script: String, privileged: Bool = true) -> RemoteCommand {
+    let group = "{\n" + script + (script.hasSuffix("\n") ? "" : "\n") + "} </dev/null\n"
+    return RemoteCommand(["sh", "-s"], stdin: Array(group.utf8), privileged: privileged)
+  }
+
+  /// The shell script this command runs, wherever it travels: the argument of `sh -c`, or the
+  /// standard input of `sh -s`. Nil for any other command.
+  public var script: String? {
+    if argv.count >= 3, argv[0] == "sh", argv[1] == "-c" { return argv[2] }
+    if argv == ["sh", "-s"], let stdin { return String(decoding: stdin, as: UTF8.self) }
+    return nil
+  }
+
   public var commandLine: String { ShellQuoting.commandLine(argv) }
   public var description: String { commandLine }
 }

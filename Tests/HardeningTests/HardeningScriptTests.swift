@@ -22,7 +22,7 @@ import Testing
 
   /// Each script by its golden's name, rendered with fixed inputs.
   static let scripts: [String: String] = [
-    "host-probe": HostProbe.command(Catalogue.all).argv[2],
+    "host-probe": HostProbe.script(Catalogue.all),
     "moduli-has-no-weak-group": HardeningScripts.moduliHasNoWeakGroup(),
     "drop-weak-moduli": HardeningScripts.dropWeakModuli(),
     "fix-files": HardeningScripts.fixFiles(catalogueFileRules),
@@ -54,10 +54,10 @@ import Testing
     #expect(!HardeningScripts.firewallLoadAtBoot().contains { "'$%".contains($0) })
     // The probe asks for each path and key once, in catalogue order.
     let checks = Catalogue.all.filter { ["H1", "H2", "SY7"].contains($0.id) }
-    #expect(HostProbe.command(checks).argv == ["sh", "-c", HardeningScripts.hostProbe(
+    #expect(HostProbe.command(checks) == .scriptOnStdin(HardeningScripts.hostProbe(
       paths: ["/etc/ssh/sshd_config", "/etc/ssh/ssh_host_ed25519_key"],
       sysctlKeys: ["net.ipv4.conf.all.accept_redirects", "net.ipv4.conf.default.accept_redirects",
-        "net.ipv6.conf.all.accept_redirects", "net.ipv6.conf.default.accept_redirects"])])
+        "net.ipv6.conf.all.accept_redirects", "net.ipv6.conf.default.accept_redirects"])))
   }
 
   @Test func hostileValuesAreQuoted() {

@@ -105,7 +105,7 @@ import Testing
   }
 
   @Test func theProbeAsksForEveryFactItsChecksRead() {
-    let script = HostProbe.command(Catalogue.all).argv.last!
+    let script = HostProbe.script(Catalogue.all)
     #expect(script.contains("/etc/systemd/system/etcd.service") && script.contains("/etc/ssh/ssh_host_ed25519_key.pub"))
     #expect(script.contains("net.ipv4.tcp_syncookies") && script.contains("sshd -T"))
   }

@@ -204,6 +204,22 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
     await host.close()
   }
 
+  /// A batched probe grows with the plan. On the command line it stops at libssh2's packet limit;
+  /// on standard input it does not, and a command in it that reads stdin cannot eat the script.
+  @Test func aScriptLargerThanOnePacketRunsFromStandardInput() async throws {
+    let host = try await connect(sshd) { $0.become = true }
+    let lines = (0..<2_000).map { "echo \"@@ \($0) $(id -u) \(String(repeating: "x", count: 40))\"" }
+    let script = "cat\n" + lines.joined(separator: "\n") + "\necho done"
+    #expect(script.utf8.count > 80_000)
+    let r = try await host.run(.scriptOnStdin(script))
+    let out = r.stdoutText.split(separator: "\n")
+    #expect(r.exitStatus == 0 && out.count == 2_001 && out.first == "@@ 0 0 \(String(repeating: "x", count: 40))" && out.last == "done")
+    #expect(RemoteCommand.scriptOnStdin(script).script?.contains("echo done") == true)
+    let e = await remoteError { _ = try await host.run(.script(script)) }
+    #expect(e?.message.contains("-34") == true, "the same script as `sh -c` is over libssh2's limit: \(e?.message ?? "it ran")")
+    await host.close()
+  }
+
   @Test func sudoWithAPasswordFromTheEnvironment() async throws {
     setenv("BULWARK_TEST_SUDO_PW", Environment.sudoPassword, 1)
     let host = try await connect(sshd) {
