@@ -34,6 +34,13 @@ public struct Planner: Sendable {
     let phaseNames = Set(playbook.phases.map(\.name))
     let topology = Topology(inv)
 
+    // Pass 1 for every phase up front, so the step list is allocated once at about its final size
+    // (one step per entry per host is the usual shape) instead of being copied as it doubles.
+    let hostsByPhase = playbook.phases.map { orderedHosts($0, inv) }
+    steps.reserveCapacity(zip(playbook.phases, hostsByPhase).reduce(0) { total, pair in
+      total + pair.1.count * (pair.0.steps.count + 1) + 2
+    })
+
     for (index, phase) in playbook.phases.enumerated() {
       // Pass 0: what this phase waits for.
       let after = phase.after ?? (index > 0 ? [playbook.phases[index - 1].name] : [])
@@ -53,7 +60,7 @@ public struct Planner: Sendable {
       }
 
       // Pass 1: hosts, ordered and batched.
-      let hosts = orderedHosts(phase, inv)
+      let hosts = hostsByPhase[index]
       let batchSize = phase.ordering.batchSize(hostCount: hosts.count, budget: inv.kubernetes.upgrade)
       let batches = stride(from: 0, to: hosts.count, by: max(batchSize, 1)).map {
         Array(hosts[$0..<min($0 + batchSize, hosts.count)])
@@ -109,11 +116,38 @@ public struct Planner: Sendable {
         var batchEnds: [String] = []
         for host in batch {
           defer { position += 1 }
-          // Pass 2b: expand the host's steps, plus its gate in quorum-safe phases.
-          var drafts: [(kind: String, draft: StepDraft)] = []
+          // Pass 2b: expand the host's steps, plus its gate in quorum-safe phases, and pass 3: chain
+          // them within the host; the first step waits for this host's previous phase (or the whole
+          // previous phase when the host was not in it) and for the previous batch.
+          let idPrefix = phase.name + "/" + host.name + "/"
+          var previous: String?
+          var seenNames: [String: Int] = [:]
+          seenNames.reserveCapacity(resolved.count)
+          func place(_ draft: StepDraft, kind kindName: String) {
+            var name = draft.name
+            if let n = seenNames[name] { name += "-\(n + 1)" }
+            seenNames[draft.name, default: 0] += 1
+            let id = idPrefix + name
+            var deps: [String] = []
+            if let previous {
+              deps = [previous]
+            } else {
+              // Later batches reach the earlier phases through the batch before them.
+              if let own = inheritedLast[host.name], phase.waitsForAll != true {
+                deps = own
+              } else if batchNumber == 1 || phase.waitsForAll == true {
+                deps = join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
+              }
+              deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")
+            }
+            steps.append(PlannedStep(
+              id: id, phase: phase.name, host: draft.runsOn ?? host.name, kind: kindName, summary: draft.summary,
+              action: draft.action, dependsOn: deps, operation: draft.operation))
+            previous = id
+          }
           for (r, (spec, kind, fixed)) in resolved.enumerated() {
             if let same = shared[r] {
-              drafts += same.map { (spec.kind, $0) }
+              for draft in same { place(draft, kind: spec.kind) }
               continue
             }
             var params: Params
@@ -133,33 +167,7 @@ public struct Planner: Sendable {
               topology: topology)
             let expanded = kind.expand(context)
             if fixed != nil && kind.sameForEveryHost { shared[r] = expanded }
-            drafts += expanded.map { (spec.kind, $0) }
-          }
-          // Pass 3: chain within the host; the first step waits for this host's previous phase
-          // (or the whole previous phase when the host was not in it) and for the previous batch.
-          var previous: String?
-          var seenNames: [String: Int] = [:]
-          for (kindName, draft) in drafts {
-            var name = draft.name
-            if let n = seenNames[name] { name += "-\(n + 1)" }
-            seenNames[draft.name, default: 0] += 1
-            let id = "\(phase.name)/\(host.name)/\(name)"
-            var deps: [String] = []
-            if let previous {
-              deps = [previous]
-            } else {
-              // Later batches reach the earlier phases through the batch before them.
-              if let own = inheritedLast[host.name], phase.waitsForAll != true {
-                deps = own
-              } else if batchNumber == 1 || phase.waitsForAll == true {
-                deps = join(inheritedTerminal, as: "ready", waitingFor: "phase " + predecessors.joined(separator: ", "))
-              }
-              deps += join(previousBatchEnds, as: "batch-\(batchNumber)-ready", waitingFor: "batch \(batchNumber - 1)")
-            }
-            steps.append(PlannedStep(
-              id: id, phase: phase.name, host: draft.runsOn ?? host.name, kind: kindName, summary: draft.summary,
-              action: draft.action, dependsOn: deps, operation: draft.operation))
-            previous = id
+            for draft in expanded { place(draft, kind: spec.kind) }
           }
           if let previous {
             phaseLast[host.name] = previous
