@@ -443,9 +443,13 @@ private struct Decoder {
   }
 }
 
+/// Lowercase letters, digits and `-`, 1 to 63 bytes, not starting or ending with `-` (tested on
+/// the bytes: every other byte, a multi-byte character's included, is refused).
 func isDNSLabel(_ s: String) -> Bool {
-  (1...63).contains(s.utf8.count) && s.first != "-" && s.last != "-"
-    && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+  let bytes = s.utf8
+  let dash = UInt8(ascii: "-")
+  guard (1...63).contains(bytes.count), bytes.first != dash, bytes.last != dash else { return false }
+  return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == dash }
 }
 
 func isTaint(_ s: String) -> Bool {

@@ -84,7 +84,9 @@ public struct Plan: Sendable, Codable {
   public var hasChanges: Bool { steps.contains { $0.action != .noop && $0.action != .check } }
 
   /// Whether the plan was made from live observations of the hosts.
-  public var isObserved: Bool { steps.contains { $0.observed != nil } }
+  // These two go by index: iterating `steps` copies every step whole (each of its strings retained
+  // and released), reading `steps[i].field` copies the one field.
+  public var isObserved: Bool { steps.indices.contains { steps[$0].observed != nil } }
 
   /// Applies observations: a step the host already satisfies becomes a no-op; one to change takes
   /// the action the check reported (create when absent, update when it differs, …).
@@ -137,8 +139,8 @@ public struct Plan: Sendable, Codable {
 
   public var counts: Counts {
     var c = Counts()
-    for s in steps {
-      switch s.action {
+    for i in steps.indices {
+      switch steps[i].action {
       case .create: c.create += 1
       case .update: c.update += 1
       case .delete: c.delete += 1

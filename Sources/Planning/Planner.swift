@@ -121,12 +121,17 @@ public struct Planner: Sendable {
           // previous phase when the host was not in it) and for the previous batch.
           let idPrefix = phase.name + "/" + host.name + "/"
           var previous: String?
-          var seenNames: [String: Int] = [:]
-          seenNames.reserveCapacity(resolved.count)
+          // Names used so far on this host in this phase, and how often: a few, so a list beats a
+          // dictionary (no hashing, no table per host).
+          var seenNames: [(name: String, count: Int)] = []
           func place(_ draft: StepDraft, kind kindName: String) {
             var name = draft.name
-            if let n = seenNames[name] { name += "-\(n + 1)" }
-            seenNames[draft.name, default: 0] += 1
+            if let k = seenNames.firstIndex(where: { $0.name == draft.name }) {
+              seenNames[k].count += 1
+              name += "-\(seenNames[k].count)"
+            } else {
+              seenNames.append((draft.name, 1))
+            }
             let id = idPrefix + name
             var deps: [String] = []
             if let previous {
@@ -147,7 +152,7 @@ public struct Planner: Sendable {
           }
           for (r, (spec, kind, fixed)) in resolved.enumerated() {
             if let same = shared[r] {
-              for draft in same { place(draft, kind: spec.kind) }
+              for d in same.indices { place(same[d], kind: spec.kind) }  // by index: no copy of each draft
               continue
             }
             var params: Params
@@ -167,7 +172,7 @@ public struct Planner: Sendable {
               topology: topology)
             let expanded = kind.expand(context)
             if fixed != nil && kind.sameForEveryHost { shared[r] = expanded }
-            for draft in expanded { place(draft, kind: spec.kind) }
+            for d in expanded.indices { place(expanded[d], kind: spec.kind) }
           }
           if let previous {
             phaseLast[host.name] = previous
