@@ -41,6 +41,29 @@ import Testing
     #expect(codes == ["invalid-version", "unknown-field", "wrong-type"])
   }
 
+  /// Host names are checked on their bytes: only lowercase ASCII letters, digits and inner `-`.
+  @Test(arguments: [
+    ("e-1", true), ("0a", true), (String(repeating: "a", count: 63), true),
+    ("E1", false), ("-e1", false), ("e1-", false), ("e_1", false), ("e.1", false), ("w\u{00F6}rker", false),
+    ("e\u{0301}", false), ("\u{FF45}1", false), (String(repeating: "a", count: 64), false),
+  ])
+  func hostNamesAreDNSLabels(name: String, valid: Bool) {
+    let text = minimal.replacingOccurrences(of: "name: e2,", with: "name: \"\(name)\",")
+    let refused = load(text).diagnostics.contains { $0.code == "invalid-value" && $0.message.contains("is not a DNS label") }
+    #expect(refused == !valid, "\(name)")
+  }
+
+  /// A host keeps its fields in a shared box; setting one on a copy must not reach the original.
+  @Test func aHostIsAValue() throws {
+    let inv = try #require(load(minimal).inventory)
+    var copy = inv.hosts[0]
+    copy.user = "ops"
+    copy.roles.append(.worker)
+    copy.labels["zone"] = "a"
+    #expect(inv.hosts[0].user == "root" && inv.hosts[0].roles == [.etcd] && inv.hosts[0].labels.isEmpty)
+    #expect(copy.user == "ops" && copy.has(.worker) && copy.labels == ["zone": "a"] && copy.name == "e1")
+  }
+
   @Test func validatorRunsEveryRule() throws {
     let text = minimal.replacingOccurrences(of: "address: 10.0.0.2", with: "address: 10.0.0.1, port: 22")
       .replacingOccurrences(of: "name: e3", with: "name: e1")
