@@ -90,17 +90,17 @@ struct EventPrepass {
       case YAML_STREAM_END_EVENT:
         return diagnostics
       case YAML_SCALAR_EVENT:
-        let anchor = cString(event.data.scalar.anchor)
-        let value = text(event.data.scalar.value, event.data.scalar.length)
-        if let anchor { anchorSizes[anchor] = (1, false) }
+        if let anchor = cString(event.data.scalar.anchor) { anchorSizes[anchor] = (1, false) }
         total += 1
-        let path = childPath()
+        // Only a key's text is needed here (for the duplicate check), and its path only for the
+        // error: a key's path is its mapping's, so no string is made for any other scalar.
         if addChild(size: 1) {
+          let value = text(event.data.scalar.value, event.data.scalar.length)
           let top = stack.count - 1
           if let first = stack[top].keys[value] {
             diagnostics.append(.error(
               "duplicate-key", "duplicate key \"\(value)\" (first defined at line \(first))",
-              at: location(start), path: path.isEmpty ? value : pathJoin(stack[top].keyPath, value),
+              at: location(start), path: pathJoin(stack[top].keyPath, value),
               hint: "a key may appear only once in a mapping; merge the two entries"))
           } else {
             stack[top].keys[value] = Int(start.line) + 1

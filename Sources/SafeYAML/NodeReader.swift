@@ -33,15 +33,15 @@ public final class NodeReader {
       return nil
     }
     var values: [String: (key: Node, value: Node)] = [:]
+    values.reserveCapacity(mapping.count)
     for (key, value) in mapping {
       guard case .scalar(let scalar) = key else {
         error("wrong-type", "mapping keys must be plain strings", at: key, path: path)
         continue
       }
       let name = scalar.string
-      let keyPath = Self.join(path, name)
       if !known.contains(name) {
-        error("unknown-field", "unknown field \"\(name)\"", at: key, path: keyPath, hint: suggestion(for: name, in: known))
+        error("unknown-field", "unknown field \"\(name)\"", at: key, path: Self.join(path, name), hint: suggestion(for: name, in: known))
         continue
       }
       values[name] = (key, value)
@@ -170,6 +170,7 @@ public struct Fields {
     guard let n = node(key), let fields = reader.fields(n, at: path(key), known: Array(n.mapping?.keys.compactMap(\.string) ?? []))
     else { return nil }
     var out: [String: String] = [:]
+    out.reserveCapacity(n.mapping?.count ?? 0)
     for k in n.mapping?.keys.compactMap(\.string) ?? [] { out[k] = fields.string(k) }
     return out
   }

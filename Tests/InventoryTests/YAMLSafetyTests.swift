@@ -42,6 +42,8 @@ import Testing
     #expect(d.map(\.code) == ["duplicate-key"])
     #expect(d.first?.location == SourceLocation(file: "t.yaml", line: 4, column: 3))
     #expect(d.first?.path == "b.c")
+    #expect(problems("a: 1\na: 2\n").first?.path == "a")
+    #expect(problems("hosts:\n  - {name: a}\n  - {name: b, name: c}\n").first?.path == "hosts[1].name")
   }
 
   @Test func oversizedInputIsRefusedBySize() throws {
