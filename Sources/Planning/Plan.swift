@@ -81,11 +81,11 @@ public struct Plan: Sendable, Codable {
     self.steps = steps
   }
 
-  public var hasChanges: Bool { steps.contains { $0.action != .noop && $0.action != .check } }
+  // These go over the steps by index (so does `counts`): iterating `steps` copies every step whole,
+  // each of its strings retained and released; reading `steps[i].field` copies the one field.
+  public var hasChanges: Bool { steps.indices.contains { steps[$0].action != .noop && steps[$0].action != .check } }
 
   /// Whether the plan was made from live observations of the hosts.
-  // These two go by index: iterating `steps` copies every step whole (each of its strings retained
-  // and released), reading `steps[i].field` copies the one field.
   public var isObserved: Bool { steps.indices.contains { steps[$0].observed != nil } }
 
   /// Applies observations: a step the host already satisfies becomes a no-op; one to change takes

@@ -34,8 +34,8 @@ public struct Planner: Sendable {
     let phaseNames = Set(playbook.phases.map(\.name))
     let topology = Topology(inv)
 
-    // Pass 1 for every phase up front, so the step list is allocated once at about its final size
-    // (one step per entry per host is the usual shape) instead of being copied as it doubles.
+    // Pass 1 for every phase up front, so the step list starts at a lower bound of its final size
+    // (one step per entry per host; entries that expand to several steps grow it from there).
     let hostsByPhase = playbook.phases.map { orderedHosts($0, inv) }
     steps.reserveCapacity(zip(playbook.phases, hostsByPhase).reduce(0) { total, pair in
       total + pair.1.count * (pair.0.steps.count + 1) + 2

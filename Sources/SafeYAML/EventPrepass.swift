@@ -100,7 +100,7 @@ struct EventPrepass {
           if let first = stack[top].keys[value] {
             diagnostics.append(.error(
               "duplicate-key", "duplicate key \"\(value)\" (first defined at line \(first))",
-              at: location(start), path: pathJoin(stack[top].keyPath, value),
+              at: location(start), path: NodeReader.join(stack[top].keyPath, value),
               hint: "a key may appear only once in a mapping; merge the two entries"))
           } else {
             stack[top].keys[value] = Int(start.line) + 1
@@ -151,6 +151,4 @@ struct EventPrepass {
     .error("yaml-too-deep", "lists and mappings are nested too deeply here (at most \(Self.maxDepth) levels); refused",
       at: location, path: path, hint: "Bulwark's files need about ten levels; flatten the structure")
   }
-
-  private func pathJoin(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "." + b }
 }
