@@ -32,6 +32,8 @@ let package = Package(
     .target(name: "Findings", swiftSettings: strict),
     /** Diagnostics, the step DAG, redaction and argv quoting: shared by every module. */
     .target(name: "Support", swiftSettings: strict),
+    /** glibc's <malloc.h> (mallopt), for the executable's allocator set-up only. */
+    .systemLibrary(name: "CMalloc"),
     /** SQLite's C API (Debian's libsqlite3), for the run journal only. */
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     /** The HTML report: topology picture, last plan, audit, drift. Pure rendering. */
@@ -108,7 +110,7 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Logging", package: "swift-log"),
     ], resources: [.copy("Resources/lab.sh")], swiftSettings: strict),
-    .executableTarget(name: "bulwark", dependencies: ["BulwarkCLI"], swiftSettings: strict),
+    .executableTarget(name: "bulwark", dependencies: ["BulwarkCLI", "CMalloc"], swiftSettings: strict),
     /** The one kind registry with fixed inputs, for plan goldens of what users get. Tests only. */
     .target(name: "PlanFixtures", dependencies: ["Orchestration", "Etcd", "Hardening", "Kubernetes", "PKI", "Planning", "Inventory"],
       swiftSettings: strict),

@@ -7,10 +7,13 @@ import Inventory
 public enum ControllerAddresses {
   public static func sshFrom(_ inv: Inventory) -> [String: [String]] {
     var out: [String: [String]] = [:]
+    out.reserveCapacity(inv.hosts.count)
+    var routes = RouteQuery()
+    defer { routes.closeSockets() }
     for host in inv.hosts {
       if let site = inv.sites.first(where: { $0.name == host.site }), let bastion = site.bastion {
         out[host.name] = [bastion.address.description]
-      } else if let local = sourceAddress(toward: host.address.description, port: host.port) {
+      } else if case .ip(let address) = host.address, let local = routes.sourceAddress(toward: address, port: host.port) {
         out[host.name] = [local]
       }
     }
@@ -23,31 +26,77 @@ public enum ControllerAddresses {
     guard IPAddress(address) != nil else { return nil }
     return Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, [address]) })
   }
+}
 
-  static func sourceAddress(toward address: String, port: Int) -> String? {
-    // Numeric addresses only: a DNS lookup would be traffic the plan has no business making.
-    var hints = addrinfo(ai_flags: AI_NUMERICSERV | AI_NUMERICHOST, ai_family: AF_UNSPEC, ai_socktype: Int32(SOCK_DGRAM.rawValue),
-      ai_protocol: 0, ai_addrlen: 0, ai_addr: nil, ai_canonname: nil, ai_next: nil)
-    var list: UnsafeMutablePointer<addrinfo>?
-    guard getaddrinfo(address, String(port), &hints, &list) == 0, let first = list else { return nil }
-    defer { freeaddrinfo(list) }
-    let fd = socket(first.pointee.ai_family, Int32(SOCK_DGRAM.rawValue), 0)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else { return nil }
-    var storage = sockaddr_storage()
-    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-    let named = withUnsafeMutablePointer(to: &storage) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+/// Asks the kernel for the source address of a route by connecting a UDP socket (which sends
+/// nothing) and reading its name. Numeric addresses only: a DNS lookup would be traffic the plan
+/// has no business making. One socket per family serves every host: after each question it is
+/// disconnected (`connect` with `AF_UNSPEC`), which also forgets the source address it was given,
+/// so the next `connect` chooses afresh. A socket per host was 3% of a 10,000-host plan.
+struct RouteQuery {
+  private var v4: Int32 = -1
+  private var v6: Int32 = -1
+
+  /// The source address the kernel picks toward `address`; nil when there is no route.
+  mutating func sourceAddress(toward address: IPAddress, port: Int) -> String? {
+    guard let port = UInt16(exactly: port) else { return nil }
+    let family = address.isIPv4 ? AF_INET : AF_INET6
+    let fd = address.isIPv4 ? v4 : v6
+    let socketFD = fd >= 0 ? fd : socket(family, Int32(SOCK_DGRAM.rawValue), 0)
+    guard socketFD >= 0 else { return nil }
+    if address.isIPv4 { v4 = socketFD } else { v6 = socketFD }
+    var destination = sockaddr_storage()
+    let length: socklen_t
+    if address.isIPv4 {
+      var sin = sockaddr_in()
+      sin.sin_family = sa_family_t(AF_INET)
+      sin.sin_port = port.bigEndian
+      withUnsafeMutableBytes(of: &sin.sin_addr) { $0.copyBytes(from: address.bytes) }
+      withUnsafeMutableBytes(of: &destination) { raw in withUnsafeBytes(of: sin) { raw.copyMemory(from: $0) } }
+      length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    } else {
+      var sin6 = sockaddr_in6()
+      sin6.sin6_family = sa_family_t(AF_INET6)
+      sin6.sin6_port = port.bigEndian
+      withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.copyBytes(from: address.bytes) }
+      withUnsafeMutableBytes(of: &destination) { raw in withUnsafeBytes(of: sin6) { raw.copyMemory(from: $0) } }
+      length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+    }
+    let connected = withUnsafePointer(to: &destination) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, length) }
+    }
+    guard connected == 0 else { return nil }
+    defer { disconnect(socketFD) }
+    var name = sockaddr_storage()
+    var nameLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let named = withUnsafeMutablePointer(to: &name) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &nameLength) }
     }
     guard named == 0 else { return nil }
-    var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-    let ok = withUnsafePointer(to: &storage) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        getnameinfo($0, length, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
+    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+    let written: UnsafePointer<CChar>? = withUnsafePointer(to: &name) { storage in
+      if address.isIPv4 {
+        return storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
+          withUnsafePointer(to: sin.pointee.sin_addr) { inet_ntop(AF_INET, $0, &text, socklen_t(text.count)) }
+        }
+      }
+      return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
+        withUnsafePointer(to: sin6.pointee.sin6_addr) { inet_ntop(AF_INET6, $0, &text, socklen_t(text.count)) }
       }
     }
-    guard ok == 0 else { return nil }
+    guard written != nil else { return nil }
     return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  private func disconnect(_ fd: Int32) {
+    var unspecified = sockaddr()
+    unspecified.sa_family = sa_family_t(AF_UNSPEC)
+    _ = connect(fd, &unspecified, socklen_t(MemoryLayout<sockaddr>.size))
+  }
+
+  mutating func closeSockets() {
+    for fd in [v4, v6] where fd >= 0 { _ = close(fd) }
+    v4 = -1
+    v6 = -1
   }
 }
