@@ -134,7 +134,7 @@ struct ClusterRunView: ClusterRunDelegate {
   func notice(_ notice: Notice) { Console.notices(notice) }
 
   func review(_ plan: Plan) async -> Bool {
-    if !quiet { plan.writeText(to: Console.out) }
+    if !quiet { plan.writeText(to: Console.out(bytes:)) }
     if !yes, isatty(STDIN_FILENO) == 1 {
       Console.out("\nApply this plan? Only 'yes' proceeds: ")
       guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {

@@ -97,6 +97,11 @@ enum Console {
       FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
     }
   }
+  /// Bytes as they are (the streamed plan).
+  static func out(bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+  }
   static func err(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
   }

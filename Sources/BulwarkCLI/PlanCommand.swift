@@ -79,7 +79,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
     lap("planning \(plan.steps.count) steps")
     switch output {
-    case .text: plan.writeText(to: Console.out)
+    case .text: plan.writeText(to: Console.out(bytes:))
     case .json: Console.out(try plan.renderedJSON())
     case .dot: Console.out(plan.renderedDOT())
     case .sarif, .junit: break

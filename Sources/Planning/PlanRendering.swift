@@ -15,12 +15,13 @@ extension Plan {
     return out.text
   }
 
-  /// The same text handed to `sink` in pieces of about `chunk` bytes, so a 10,000-host plan is
-  /// never held whole in memory next to the plan (the CLI writes each piece as it comes).
-  public func writeText(chunk: Int = 1 << 20, to sink: @escaping (String) -> Void) {
+  /// The same text handed to `sink` as UTF-8 in pieces of about `chunk` bytes, each ending at a
+  /// line's end, so a 10,000-host plan is never held whole in memory next to the plan (the CLI
+  /// writes each piece as it comes). The bytes are only valid during the call.
+  public func writeText(chunk: Int = 1 << 20, to sink: @escaping (UnsafeRawBufferPointer) -> Void) {
     var out = PlanText(capacity: chunk + 4096, chunk: chunk, flush: sink)
     render(into: &out)
-    if !out.text.isEmpty { sink(out.text) }
+    out.flushRest()
   }
 
   private func render(into out: inout PlanText) {

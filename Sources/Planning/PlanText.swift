@@ -1,48 +1,66 @@
-/// The text plan as it is written: one growing string, a line at a time, so a 100,000-step plan is
-/// one buffer rather than an array of lines joined at the end. Also the id arithmetic the text
-/// needs (a step's subject, its width in columns) without splitting strings by `Character`: ids are
-/// printable ASCII in practice, where bytes and characters are the same; anything else takes the
-/// `Character` path, so the result never depends on which path ran.
+/// The text plan as it is written: one growing byte buffer, a line at a time, so a 100,000-step
+/// plan is one buffer rather than an array of lines joined at the end, and appending is a copy of
+/// bytes (a `String` checks and updates its UTF-8 and ASCII flags on every append: 8% of a
+/// 10,000-host plan). Every piece appended is a whole `String`, so the bytes are valid UTF-8. Also
+/// the id arithmetic the text needs (a step's subject, its width in columns) without splitting
+/// strings by `Character`: ids are printable ASCII in practice, where bytes and characters are the
+/// same; anything else takes the `Character` path, so the result never depends on which path ran.
 struct PlanText {
-  private(set) var text = ""
+  private(set) var bytes: [UInt8] = []
   /// Where full chunks go when the text is streamed (`Plan.writeText`); nil keeps it all.
-  private let flush: ((String) -> Void)?
+  private let flush: ((UnsafeRawBufferPointer) -> Void)?
   private let chunk: Int
 
-  init(capacity: Int, chunk: Int = 0, flush: ((String) -> Void)? = nil) {
-    text.reserveCapacity(capacity)
+  init(capacity: Int, chunk: Int = 0, flush: ((UnsafeRawBufferPointer) -> Void)? = nil) {
+    bytes.reserveCapacity(capacity)
     self.chunk = chunk
     self.flush = flush
   }
 
-  mutating func append(_ s: String) { text += s }
+  var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
   /// `s` and a newline; when streaming, hands the text on once it holds `chunk` bytes.
   mutating func line(_ s: String) {
-    text += s
-    text += "\n"
-    if let flush, text.utf8.count >= chunk {
-      flush(text)
-      text.removeAll(keepingCapacity: true)
+    bytes.append(contentsOf: s.utf8)
+    endLine()
+  }
+
+  private mutating func endLine() {
+    bytes.append(UInt8(ascii: "\n"))
+    if let flush, bytes.count >= chunk {
+      bytes.withUnsafeBytes { flush($0) }
+      bytes.removeAll(keepingCapacity: true)
     }
+  }
+
+  /// Hands on what is left (streaming only).
+  mutating func flushRest() {
+    guard let flush, !bytes.isEmpty else { return }
+    bytes.withUnsafeBytes { flush($0) }
+    bytes.removeAll(keepingCapacity: true)
   }
 
   /// `    + id<pad>  summary (run on HOST)`, then what the host showed when it differs. `padding` is
   /// `width` spaces; `idWidth` is `characterCount(s.id)`.
   mutating func step(_ s: PlannedStep, idWidth: Int, under host: String, width: Int, padding: String) {
-    text += "    "
-    text += s.action.symbol
-    text += " "
-    text += s.id
-    text.append(contentsOf: Substring(padding.utf8.prefix(width - idWidth)))
-    text += "  "
-    text += s.summary
-    if s.host != host {
-      text += " (run on "
-      text += s.host
-      text += ")"
+    bytes.append(contentsOf: "    ".utf8)
+    bytes.append(contentsOf: s.action.symbol.utf8)
+    bytes.append(UInt8(ascii: " "))
+    bytes.append(contentsOf: s.id.utf8)
+    let pad = width - idWidth
+    if padding.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0.prefix(pad))) }) == nil {
+      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad))
     }
-    line("")
+    bytes.append(contentsOf: "  ".utf8)
+    bytes.append(contentsOf: s.summary.utf8)
+    if s.host != host {
+      bytes.append(contentsOf: " (run on ".utf8)
+      bytes.append(contentsOf: s.host.utf8)
+      bytes.append(UInt8(ascii: ")"))
+    }
+    endLine()
     guard let o = s.observed, o.state != .unchanged else { return }
     let lead = String(repeating: " ", count: 8)
     if let d = o.detail {

@@ -36,7 +36,7 @@ import Testing
     let inv = try PlannerTests().inventory(workers: 7)
     let plan = try Planner().plan(inv, playbook: try PlannerTests().playbook(phases.joined(separator: "\n") + "\n").get()).get()
     var pieces: [String] = []
-    plan.writeText(chunk: 200) { pieces.append($0) }
+    plan.writeText(chunk: 200) { pieces.append(String(decoding: $0, as: UTF8.self)) }
     #expect(pieces.count > 5, "small chunks: many pieces")
     #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= 200 && $0.hasSuffix("\n") })
     #expect(pieces.joined() == plan.renderedText())
