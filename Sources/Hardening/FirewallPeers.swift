@@ -18,7 +18,7 @@ public struct PeerSet: Sendable {
     self.admits = admits
     v4 = unique.filter { !$0.contains(":") }
     v6 = unique.filter { $0.contains(":") }
-    ranges = unique.compactMap { e in CIDR(e) ?? IPAddress(e).map { CIDR("\($0)/\($0.isIPv4 ? 32 : 128)")! } }
+    ranges = unique.compactMap { e in CIDR(e) ?? IPAddress(e).map(CIDR.init(host:)) }
   }
 
   public var isEmpty: Bool { v4.isEmpty && v6.isEmpty }

@@ -41,6 +41,12 @@ public struct CIDR: Hashable, Sendable, TextCodable {
     self.prefix = prefix
   }
 
+  /// The one address as a range of one: /32 or /128.
+  public init(host address: IPAddress) {
+    network = address
+    prefix = address.bytes.count * 8
+  }
+
   public var description: String { "\(network)/\(prefix)" }
 
   public func contains(_ address: IPAddress) -> Bool {
