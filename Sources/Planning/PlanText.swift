@@ -75,7 +75,12 @@ struct PlanText {
 
   /// True when every byte is printable ASCII (space to `~`): one byte, one character, one column.
   static func isPrintableASCII(_ s: String) -> Bool {
-    s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    // Over the string's own bytes where it has them (always, for native strings): a loop over a
+    // buffer, where the UTF-8 view's iterator was 2% of a 10,000-host plan.
+    s.utf8.withContiguousStorageIfAvailable { bytes in
+      for b in bytes where b < 0x20 || b >= 0x7F { return false }
+      return true
+    } ?? s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
   }
 
   /// `s.count`, counted in bytes when that is the same thing.

@@ -54,9 +54,15 @@ public struct Planner: Sendable {
       // A host in several predecessor phases waits for its last step in each of them.
       var inheritedLast: [HostID: [String]] = [:]
       var inheritedTerminal: [String] = []
-      for p in predecessors {
-        inheritedLast.merge(lastByHost[p]!) { old, new in old + new.filter { !old.contains($0) } }
-        inheritedTerminal += terminal[p]!
+      if predecessors.count == 1 {
+        // The common case, taken whole (shared until this phase's own last steps are written in).
+        inheritedLast = lastByHost[predecessors[0]]!
+        inheritedTerminal = terminal[predecessors[0]]!
+      } else {
+        for p in predecessors {
+          inheritedLast.merge(lastByHost[p]!) { old, new in old + new.filter { !old.contains($0) } }
+          inheritedTerminal += terminal[p]!
+        }
       }
 
       // Pass 1: hosts, ordered and batched.
@@ -183,7 +189,8 @@ public struct Planner: Sendable {
         phaseEnds += batchEnds
       }
       // An empty phase passes its predecessors through.
-      lastByHost[phase.name] = inheritedLast.merging(phaseLast.mapValues { [$0] }) { _, new in new }
+      for (host, last) in phaseLast { inheritedLast[host] = [last] }
+      lastByHost[phase.name] = inheritedLast
       terminal[phase.name] = phaseEnds.isEmpty ? inheritedTerminal : phaseEnds
     }
 
