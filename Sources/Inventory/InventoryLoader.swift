@@ -34,7 +34,7 @@ public struct InventoryLoader: Sendable {
   }
 
   func decode(_ doc: YAMLDocument) -> Loaded {
-    let reader = NodeReader(file: doc.file)
+    let reader = NodeReader(file: doc.file, expectedNodes: doc.nodeCount)
     var decoder = Decoder(reader: reader)
     let inventory = decoder.document(doc.root)
     return Loaded(inventory: inventory, diagnostics: reader.diagnostics, hostsIncomplete: decoder.hostsIncomplete)

@@ -26,7 +26,14 @@ struct EventPrepass {
     var pendingKey: String?
   }
 
-  func run(_ bytes: UnsafeRawBufferPointer) -> [Diagnostic] {
+  /// The problems found, and how many nodes the document has (aliases counted expanded).
+  func run(_ bytes: UnsafeRawBufferPointer) -> (problems: [Diagnostic], nodes: Int) {
+    var total = 0
+    let problems = walk(bytes, total: &total)
+    return (problems, total)
+  }
+
+  private func walk(_ bytes: UnsafeRawBufferPointer, total: inout Int) -> [Diagnostic] {
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
       return [.error("yaml-internal", "libyaml could not initialise a parser", at: SourceLocation(file: file, line: 1, column: 1))]
@@ -39,7 +46,6 @@ struct EventPrepass {
     var diagnostics: [Diagnostic] = []
     var stack: [Frame] = []
     var anchorSizes: [String: (size: Int, isCollection: Bool)] = [:]
-    var total = 0
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
       SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)

@@ -6,6 +6,14 @@ import Yams
 public struct YAMLDocument {
   public let file: String
   public let root: Node
+  /// How many nodes the file has, for readers to size their tables once.
+  public var nodeCount: Int = 0
+
+  public init(file: String, root: Node, nodeCount: Int = 0) {
+    self.file = file
+    self.root = root
+    self.nodeCount = nodeCount
+  }
 }
 
 /// Loads YAML that may be hostile: size-limited, UTF-8 only, no binary, no alias bombs, no duplicate keys.
@@ -53,7 +61,7 @@ public struct YAMLLoader: Sendable {
         "not-utf8", "the file is not valid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))",
         at: position(of: bad, in: bytes, file: file), hint: "save the file as UTF-8")]))
     }
-    let problems = Array(body).withUnsafeBytes {
+    let (problems, nodeCount) = Array(body).withUnsafeBytes {
       EventPrepass(file: file, nodeBudget: aliasNodeBudget).run($0)
     }
     if !problems.isEmpty { return .failure(DiagnosticsError(problems)) }
@@ -65,7 +73,7 @@ public struct YAMLLoader: Sendable {
       guard let root = try parser.singleRoot() else {
         return .failure(DiagnosticsError([.error("empty-document", "the file is empty", at: start)]))
       }
-      return .success(YAMLDocument(file: file, root: root))
+      return .success(YAMLDocument(file: file, root: root, nodeCount: nodeCount))
     } catch let error as YamlError {
       return .failure(DiagnosticsError([diagnostic(for: error, file: file)]))
     } catch {
