@@ -40,27 +40,21 @@ struct RouteQuery {
   /// The source address the kernel picks toward `address`; nil when there is no route.
   mutating func sourceAddress(toward address: IPAddress, port: Int) -> String? {
     guard let port = UInt16(exactly: port) else { return nil }
-    let family = address.isIPv4 ? AF_INET : AF_INET6
-    let fd = address.isIPv4 ? v4 : v6
+    let isV4 = address.isIPv4
+    let family = isV4 ? AF_INET : AF_INET6
+    let fd = isV4 ? v4 : v6
     let socketFD = fd >= 0 ? fd : socket(family, Int32(SOCK_DGRAM.rawValue), 0)
     guard socketFD >= 0 else { return nil }
-    if address.isIPv4 { v4 = socketFD } else { v6 = socketFD }
+    if isV4 { v4 = socketFD } else { v6 = socketFD }
+    // sockaddr_in and sockaddr_in6 differ only in where the port and address sit and how long they are.
+    let length = socklen_t(isV4 ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
+    let portOffset = isV4 ? MemoryLayout<sockaddr_in>.offset(of: \.sin_port)! : MemoryLayout<sockaddr_in6>.offset(of: \.sin6_port)!
+    let addressOffset = isV4 ? MemoryLayout<sockaddr_in>.offset(of: \.sin_addr)! : MemoryLayout<sockaddr_in6>.offset(of: \.sin6_addr)!
     var destination = sockaddr_storage()
-    let length: socklen_t
-    if address.isIPv4 {
-      var sin = sockaddr_in()
-      sin.sin_family = sa_family_t(AF_INET)
-      sin.sin_port = port.bigEndian
-      withUnsafeMutableBytes(of: &sin.sin_addr) { $0.copyBytes(from: address.bytes) }
-      withUnsafeMutableBytes(of: &destination) { raw in withUnsafeBytes(of: sin) { raw.copyMemory(from: $0) } }
-      length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    } else {
-      var sin6 = sockaddr_in6()
-      sin6.sin6_family = sa_family_t(AF_INET6)
-      sin6.sin6_port = port.bigEndian
-      withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.copyBytes(from: address.bytes) }
-      withUnsafeMutableBytes(of: &destination) { raw in withUnsafeBytes(of: sin6) { raw.copyMemory(from: $0) } }
-      length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+    destination.ss_family = sa_family_t(family)
+    withUnsafeMutableBytes(of: &destination) { raw in
+      raw.storeBytes(of: port.bigEndian, toByteOffset: portOffset, as: UInt16.self)
+      UnsafeMutableRawBufferPointer(rebasing: raw[addressOffset..<addressOffset + address.bytes.count]).copyBytes(from: address.bytes)
     }
     let connected = withUnsafePointer(to: &destination) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, length) }
@@ -74,15 +68,8 @@ struct RouteQuery {
     }
     guard named == 0 else { return nil }
     var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-    let written: UnsafePointer<CChar>? = withUnsafePointer(to: &name) { storage in
-      if address.isIPv4 {
-        return storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
-          withUnsafePointer(to: sin.pointee.sin_addr) { inet_ntop(AF_INET, $0, &text, socklen_t(text.count)) }
-        }
-      }
-      return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
-        withUnsafePointer(to: sin6.pointee.sin6_addr) { inet_ntop(AF_INET6, $0, &text, socklen_t(text.count)) }
-      }
+    let written = withUnsafeBytes(of: &name) { raw in
+      inet_ntop(family, raw.baseAddress! + addressOffset, &text, socklen_t(text.count))
     }
     guard written != nil else { return nil }
     return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
