@@ -45,7 +45,10 @@ public struct LocalHost: RemoteHost {
   public func close() async {}
 
   /// Runs a process without blocking the cooperative pool: completion arrives through the
-  /// termination handler, and pipes are drained on Foundation's own threads.
+  /// termination handler, and each pipe is read to its end on a thread of its own. Not with
+  /// `readabilityHandler`: clearing it cancels a dispatch source that may still be registered when
+  /// the pipe is closed, and libdispatch then reads freed memory (a crash `--verify` hit every run
+  /// once freed memory was reused sooner, with one malloc arena).
   func runProcess(_ argv: [String], stdin: [UInt8]?, timeoutSeconds: Int?) async throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -54,14 +57,17 @@ public struct LocalHost: RemoteHost {
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input
-    let collected = OutputCollector()
-    out.fileHandleForReading.readabilityHandler = { h in collected.append(h.availableData, stderr: false) }
-    err.fileHandleForReading.readabilityHandler = { h in collected.append(h.availableData, stderr: true) }
+    // Read from the start, so a child that writes more than a pipe holds is never stuck.
+    async let o = Self.readToEnd(out.fileHandleForReading)
+    async let e = Self.readToEnd(err.fileHandleForReading)
     let status: Int32 = try await withCheckedThrowingContinuation { continuation in
       process.terminationHandler = { p in continuation.resume(returning: p.terminationStatus) }
       do {
         try process.run()
       } catch {
+        // No child holds the write ends, so closing them here ends the reads.
+        try? out.fileHandleForWriting.close()
+        try? err.fileHandleForWriting.close()
         continuation.resume(throwing: RemoteError(.channelFailure, host: id, "cannot start \(argv.first ?? ""): \(error)"))
         return
       }
@@ -73,26 +79,14 @@ public struct LocalHost: RemoteHost {
         }
       }
     }
-    out.fileHandleForReading.readabilityHandler = nil
-    err.fileHandleForReading.readabilityHandler = nil
-    collected.append(out.fileHandleForReading.readDataToEndOfFile(), stderr: false)
-    collected.append(err.fileHandleForReading.readDataToEndOfFile(), stderr: true)
-    let (o, e) = collected.take()
-    return CommandResult(exitStatus: status, stdout: o, stderr: e)
+    return CommandResult(exitStatus: status, stdout: await o, stderr: await e)
   }
-}
 
-final class OutputCollector: @unchecked Sendable {
-  private let lock = NSLock()
-  private var out: [UInt8] = [], err: [UInt8] = []
-  func append(_ data: Data, stderr: Bool) {
-    lock.lock()
-    defer { lock.unlock() }
-    if stderr { err += data } else { out += data }
-  }
-  func take() -> ([UInt8], [UInt8]) {
-    lock.lock()
-    defer { lock.unlock() }
-    return (out, err)
+  /// Everything `handle` gives until its end, read by a thread of its own so the blocking read
+  /// never holds one of the cooperative pool's threads.
+  private static func readToEnd(_ handle: FileHandle) async -> [UInt8] {
+    await withCheckedContinuation { continuation in
+      Thread.detachNewThread { continuation.resume(returning: [UInt8](handle.readDataToEndOfFile())) }
+    }
   }
 }

@@ -308,3 +308,25 @@ final class EventLog: @unchecked Sendable {
     #expect(r.exitStatus == 7 && r.stdoutText == "out\n" && r.stderrText == "err\n")
   }
 }
+
+/// `LocalHost` reads a child's output on threads of its own from the start: more than a pipe holds
+/// on both streams comes through whole, a child that cannot start is an error, and many at once
+/// finish (the readability-handler version crashed libdispatch under `netpol hosts --verify`).
+@Suite struct LocalHostOutputTests {
+  @Test func moreThanAPipeHoldsOnBothStreamsComesThroughWhole() async throws {
+    let script = "head -c 300000 /dev/zero | tr '\\0' o; head -c 200000 /dev/zero | tr '\\0' e >&2; exit 3"
+    let result = try await LocalHost(id: HostID("local")).run(RemoteCommand(["sh", "-c", script], stdin: Array("in".utf8)))
+    #expect(result.exitStatus == 3)
+    #expect(result.stdout.count == 300_000 && result.stdout.allSatisfy { $0 == UInt8(ascii: "o") })
+    #expect(result.stderr.count == 200_000 && result.stderr.allSatisfy { $0 == UInt8(ascii: "e") })
+  }
+
+  @Test func manyAtOnceAllFinish() async throws {
+    let host = LocalHost(id: HostID("local"))
+    let outputs = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+      for n in 0..<32 { group.addTask { try await host.run(RemoteCommand(["sh", "-c", "cat; echo \(n)"], stdin: Array("x".utf8))).stdout } }
+      return try await group.reduce(into: [String]()) { $0.append(String(decoding: $1, as: UTF8.self)) }
+    }
+    #expect(Set(outputs) == Set((0..<32).map { "x\($0)\n" }))
+  }
+}
