@@ -92,10 +92,7 @@ enum Console {
   /// Straight from the string's own bytes: a 10,000-host plan is tens of megabytes, not worth a copy.
   static func out(_ text: String) {
     var text = text
-    text.withUTF8 { bytes in
-      guard let base = bytes.baseAddress else { return }
-      FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
-    }
+    text.withUTF8 { out(bytes: UnsafeRawBufferPointer($0)) }
   }
   /// Bytes as they are (the streamed plan).
   static func out(bytes: UnsafeRawBufferPointer) {

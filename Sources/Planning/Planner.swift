@@ -57,15 +57,14 @@ public struct Planner: Sendable {
       // A host in several predecessor phases waits for its last step in each of them.
       var inheritedLast: [HostID: [String]] = [:]
       var inheritedTerminal: [String] = []
-      if predecessors.count == 1 {
-        // The common case, taken whole (shared until this phase's own last steps are written in).
-        inheritedLast = lastByHost[predecessors[0]]!
-        inheritedTerminal = terminal[predecessors[0]]!
-      } else {
-        for p in predecessors {
+      for p in predecessors {
+        // The first is taken whole (its table shared until this phase writes its own last steps).
+        if inheritedLast.isEmpty {
+          inheritedLast = lastByHost[p]!
+        } else {
           inheritedLast.merge(lastByHost[p]!) { old, new in old + new.filter { !old.contains($0) } }
-          inheritedTerminal += terminal[p]!
         }
+        inheritedTerminal += terminal[p]!
       }
 
       // Pass 1: hosts, ordered and batched.

@@ -26,14 +26,16 @@ struct EventPrepass {
     var pendingKey: String?
   }
 
-  /// The problems found, and how many nodes the document has (aliases counted expanded).
+  /// The problems found, and how many nodes the document writes out: each scalar, alias and
+  /// collection once (not the expanded count the alias budget uses), so a reader sizing a table by
+  /// it never reserves more than the file's own size allows.
   func run(_ bytes: UnsafeRawBufferPointer) -> (problems: [Diagnostic], nodes: Int) {
-    var total = 0
-    let problems = walk(bytes, total: &total)
-    return (problems, total)
+    var written = 0
+    let problems = walk(bytes, written: &written)
+    return (problems, written)
   }
 
-  private func walk(_ bytes: UnsafeRawBufferPointer, total: inout Int) -> [Diagnostic] {
+  private func walk(_ bytes: UnsafeRawBufferPointer, written: inout Int) -> [Diagnostic] {
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
       return [.error("yaml-internal", "libyaml could not initialise a parser", at: SourceLocation(file: file, line: 1, column: 1))]
@@ -46,6 +48,7 @@ struct EventPrepass {
     var diagnostics: [Diagnostic] = []
     var stack: [Frame] = []
     var anchorSizes: [String: (size: Int, isCollection: Bool)] = [:]
+    var total = 0
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
       SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
@@ -96,6 +99,7 @@ struct EventPrepass {
       case YAML_STREAM_END_EVENT:
         return diagnostics
       case YAML_SCALAR_EVENT:
+        written += 1
         if let anchor = cString(event.data.scalar.anchor) { anchorSizes[anchor] = (1, false) }
         total += 1
         // Only a key's text is needed here (for the duplicate check), and its path only for the
@@ -114,6 +118,7 @@ struct EventPrepass {
           stack[top].pendingKey = value
         }
       case YAML_ALIAS_EVENT:
+        written += 1
         let name = cString(event.data.alias.anchor) ?? ""
         let known = anchorSizes[name] ?? (1, false)
         let path = childPath()
@@ -134,6 +139,7 @@ struct EventPrepass {
           return diagnostics
         }
       case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+        written += 1
         let isMapping = event.type == YAML_MAPPING_START_EVENT
         if stack.count >= Self.maxDepth {
           let path = childPath()

@@ -6,8 +6,8 @@ import Yams
 public struct YAMLDocument {
   public let file: String
   public let root: Node
-  /// How many nodes the file has, for readers to size their tables once.
-  public var nodeCount: Int = 0
+  /// How many nodes the file writes out (an alias counts once), for readers to size their tables.
+  public let nodeCount: Int
 
   public init(file: String, root: Node, nodeCount: Int = 0) {
     self.file = file
