@@ -56,6 +56,12 @@ public struct ExecutionReport: Sendable {
 ///   earlier in this run. Every other step is checked as above; in both modes the rule is the same.
 ///   Only the caller knows where an observation came from, so only it fills `inPlace`: never with a
 ///   saved plan's own observations, which are old.
+/// - A step in `toChange` (observed needing change by this process moments before the run, with
+///   what was seen) is applied at once and then checked, without a check before, when its apply
+///   states a whole desired state and so may run on a host that already has it (`mayApplyUnchecked`:
+///   a file, directory, upload, kernel parameters, a systemd unit). Its outcome is `changed` with
+///   what the observation saw. Commands, guarded configurations, users, gates and waits are always
+///   checked first: running their apply again is not known to be harmless. Only apply runs use it.
 public struct Executor: Sendable {
   public enum Mode: Sendable { case apply, checkOnly }
 
@@ -69,17 +75,33 @@ public struct Executor: Sendable {
   public var makeStep: @Sendable (PlannedStep) -> any Step
   /// Ids of the steps observed already in place, in this run; empty: every step is checked.
   public var inPlace: Set<String>
+  /// Ids of the steps observed needing change, in this run, each with what was seen.
+  public var toChange: [String: String]
 
   public init(
     transport: any Transport, endpoints: [HostID: HostEndpoint], concurrency: Int, logger: Logger,
-    inPlace: Set<String> = [], makeStep: @escaping @Sendable (PlannedStep) -> any Step = StepFactory.make
+    inPlace: Set<String> = [], toChange: [String: String] = [:],
+    makeStep: @escaping @Sendable (PlannedStep) -> any Step = StepFactory.make
   ) {
     self.transport = transport
     self.endpoints = endpoints
     self.concurrency = max(1, concurrency)
     self.logger = logger
     self.inPlace = inPlace
+    self.toChange = toChange
     self.makeStep = makeStep
+  }
+
+  /// Whether a step observed needing change may be applied without a check before: only a step
+  /// whose apply writes a whole desired state (the content, mode and owner of a file or directory,
+  /// an artifact checked by digest, a set of kernel parameters, a unit with its enabled and running
+  /// state), which leaves a host that already has it as it was. The check after the apply stays.
+  public static func mayApplyUnchecked(_ step: PlannedStep) -> Bool {
+    guard step.action != .check else { return false }
+    switch step.operation {
+    case .file, .directory, .upload, .sysctl, .systemdUnit: return true
+    default: return false
+    }
   }
 
   /// Whether a step's observation may stand for its check: only a step whose check is the probe
@@ -201,6 +223,7 @@ public struct Executor: Sendable {
           let existing = connections[planned.host]
           let endpoint = endpoints[planned.host]
           let step = makeStep(planned)
+          let seen = mode == .apply && Self.mayApplyUnchecked(planned) ? toChange[planned.id] : nil
           let transport = self.transport
           group.addTask {
             let connection: any RemoteHost
@@ -216,7 +239,7 @@ public struct Executor: Sendable {
                 return Completion(index: i, outcome: .failed(FailureCause(error, on: planned.host)), connection: nil, connectFailed: true)
               }
             }
-            let outcome = await Self.execute(step, on: connection, mode: mode)
+            let outcome = await Self.execute(step, on: connection, mode: mode, seenNeedingChange: seen)
             return Completion(index: i, outcome: outcome, connection: connection, connectFailed: false)
           }
         }
@@ -238,12 +261,18 @@ public struct Executor: Sendable {
     return ExecutionReport(outcomes: outcomes.filter { !joinPoints.contains($0.key) }, order: order)
   }
 
-  static func execute(_ step: any Step, on host: any RemoteHost, mode: Mode) async -> StepOutcome {
+  /// check → apply → re-check; with `seenNeedingChange` (what this run's observation saw), apply →
+  /// re-check.
+  static func execute(_ step: any Step, on host: any RemoteHost, mode: Mode, seenNeedingChange: String? = nil) async -> StepOutcome {
     do {
-      let before = try await step.check(on: host)
-      guard case .needsChange(let change) = before else {
-        if case .satisfied(let why) = before { return .satisfied(why) }
-        return .satisfied("")
+      let change: Change
+      if let seen = seenNeedingChange, mode == .apply {
+        change = Change(.update, seen)
+      } else {
+        switch try await step.check(on: host) {
+        case .satisfied(let why): return .satisfied(why)
+        case .needsChange(let found): change = found
+        }
       }
       if mode == .checkOnly { return .needsChange(change) }
       try await step.apply(on: host)

@@ -106,9 +106,10 @@ public struct ClusterRun: Sendable {
     } catch { throw OperationError(.failed, .stateDirectory, "\(error)") }
 
     let plan: Plan
-    // What this process saw in place: the executor records those steps satisfied without checking
-    // each again (its doc comment has the rule). A saved plan's own observations are never trusted.
-    let observed: ObservedInPlace
+    // What this process saw: the executor records the steps in place satisfied without checking
+    // each again, and applies some of those needing change without checking them first (its doc
+    // comment has the rules). A saved plan's own observations are never used.
+    let observed: RunObservations
     if let saved {
       (plan, observed) = try await SavedPlanFreshness.check(saved, inv: inv, fleet: fleet, playbook: playbook)
     } else {
@@ -116,13 +117,14 @@ public struct ClusterRun: Sendable {
         writePKI: true, restoreFrom: restoreFrom, notices: notices) { (facts) throws(OperationError) in
         try checkVersions(facts, inv)
       }
-      observed = ObservedInPlace(livePlan: plan)
+      observed = RunObservations(livePlan: plan)
     }
     guard await delegate.review(plan) else { throw OperationError(.failed, .notApplied, "") }
     let transport: any Transport = echo.map { EchoingTransport(base: fleet.transport, say: $0) } ?? fleet.transport
+    let seen = await observed.current(for: plan, fleet: fleet)
     let executor = Executor(
       transport: transport, endpoints: fleet.endpoints, concurrency: fleet.concurrency, logger: Logger(label: "bulwark.apply"),
-      inPlace: await observed.current(for: plan, fleet: fleet))
+      inPlace: seen.ids, toChange: seen.toChange)
     let runID: Int64
     do { runID = try journal.beginRun(playbook: plan.playbook, plan: plan.factsFingerprint ?? "-") } catch {
       throw OperationError(.failed, .stateDirectory, "\(error)")
@@ -223,7 +225,7 @@ enum RunResumption {
 enum SavedPlanFreshness {
   /// The saved plan, once the hosts still match it, and what the re-observation found in place.
   static func check(_ saved: Plan, inv: Inventory, fleet: Fleet, playbook: Playbook) async throws(OperationError)
-    -> (Plan, ObservedInPlace)
+    -> (Plan, RunObservations)
   {
     guard saved.cluster == inv.name, let expected = saved.factsFingerprint, saved.isObserved else {
       throw OperationError(.invalidInput, .invalidPlan,
@@ -253,6 +255,6 @@ enum SavedPlanFreshness {
       lines.append("Make a new plan: bulwark plan -i \(saved.inventory ?? "FILE") --out PLAN.json")
       throw OperationError(.invalidInput, .stalePlan, lines.joined(separator: "\n"))
     }
-    return (saved, ObservedInPlace(fresh, at: observedAt))
+    return (saved, RunObservations(fresh, at: observedAt))
   }
 }

@@ -11,11 +11,11 @@ import Testing
 /// counted as the round trips the fake transport saw.
 @Suite struct InPlaceExecutorTests {
   /// An executor that knows every host of the plan and trusts `inPlace`.
-  func run(_ p: Plan, _ fake: FakeTransport, inPlace: Set<String>, mode: Executor.Mode = .apply,
+  func run(_ p: Plan, _ fake: FakeTransport, inPlace: Set<String>, toChange: [String: String] = [:], mode: Executor.Mode = .apply,
     onEvent: @escaping @Sendable (ExecutionEvent) -> Void = { _ in }) async -> ExecutionReport {
     let endpoints = Dictionary(p.steps.map { ($0.host, HostEndpoint(id: $0.host, address: $0.host, port: 22, user: "test")) }) { a, _ in a }
-    return await Executor(transport: fake, endpoints: endpoints, concurrency: 8, logger: Logger(label: "test"), inPlace: inPlace)
-      .run(p, mode: mode, onEvent: onEvent)
+    return await Executor(transport: fake, endpoints: endpoints, concurrency: 8, logger: Logger(label: "test"), inPlace: inPlace,
+      toChange: toChange).run(p, mode: mode, onEvent: onEvent)
   }
 
   /// A command step whose check is `check-ID` and whose apply is `fix-ID`.
@@ -119,6 +119,53 @@ import Testing
     #expect(Set(fake.operations) == ["a: run check-gate", "b: run check-wait"], "\(fake.operations)")
     #expect(report.outcomes["fetch"] == .needsChange(Change(.run, "/nonexistent/bulwark-test/snap is not taken yet")))
     #expect(!report.outcomes.values.contains(.satisfied(Executor.inPlaceWhenPlanned)))
+  }
+}
+
+/// The executor applying what this run's plan observed needing change: a step whose apply writes a
+/// whole desired state goes straight to its apply and the check after it; every other kind is
+/// checked first, and check-only runs ignore the observation.
+@Suite struct ObservedChangeExecutorTests {
+  let suite = InPlaceExecutorTests()
+
+  func fileStep(_ id: String, _ host: String, path: String) -> PlannedStep {
+    step(id, host, .file(path: path, content: "x", mode: 0o644, owner: "root", group: "root"))
+  }
+
+  @Test func aFileSeenNeedingChangeIsWrittenThenCheckedOnce() async {
+    let fake = FakeTransport()
+    fake.emulateFileProbe(mode: "644")
+    let p = plan([fileStep("f", "a", path: "/etc/app/conf")])
+    let report = await suite.run(p, fake, inPlace: [], toChange: ["f": "/etc/app/conf is absent"])
+    #expect(fake.operations == ["a: write /etc/app/conf",
+      "a: run stat -c '%a %U %G %s %F' -- /etc/app/conf || exit 3; exec cat -- /etc/app/conf"], "\(fake.operations)")
+    #expect(report.outcomes["f"] == .changed("/etc/app/conf is absent"))
+  }
+
+  @Test func anApplyThatDoesNotConvergeStillFails() async {
+    let fake = FakeTransport()
+    fake.emulateFileProbe(mode: "600")  // the host keeps the mode wrong whatever is written
+    let report = await suite.run(plan([fileStep("f", "a", path: "/etc/app/conf")]), fake, inPlace: [], toChange: ["f": "absent"])
+    guard case .failed(let cause) = report.outcomes["f"] else { Issue.record("\(report.outcomes)"); return }
+    #expect(cause.code == "did-not-converge")
+  }
+
+  @Test func commandsAreCheckedFirstAndCheckOnlyRunsIgnoreTheObservation() async {
+    let fake = FakeTransport()
+    fake.emulateFileProbe(mode: "644")
+    fake.respond { _, c in c.line == "check-c" ? CommandResult(exitStatus: 0) : nil }
+    let p = plan([suite.command("c", "a"), fileStep("f", "b", path: "/etc/app/conf")])
+    let report = await suite.run(p, fake, inPlace: [], toChange: ["c": "not yet", "f": "absent"])
+    // The command's check found it done meanwhile: nothing ran; the file was written unchecked.
+    #expect(report.outcomes["c"] == .satisfied("`check-c` succeeded"))
+    #expect(!fake.operations.contains("a: run fix-c"))
+    #expect(fake.operations.first { $0.hasPrefix("b:") } == "b: write /etc/app/conf")
+
+    let drift = FakeTransport()
+    drift.emulateFileProbe(mode: "644")
+    let checked = await suite.run(p, drift, inPlace: [], toChange: ["f": "absent"], mode: .checkOnly)
+    #expect(!drift.operations.contains { $0.contains("write") }, "\(drift.operations)")
+    #expect(checked.outcomes["f"] == .needsChange(Change(.create, "/etc/app/conf is absent")))
   }
 }
 

@@ -6,23 +6,25 @@ import Testing
 
 @testable import Orchestration
 
-/// What apply hands the executor as already in place: only this run's own observations of steps
-/// found as desired, and, once they are older than the window, only what a new look still finds.
-@Suite struct ObservedInPlaceTests {
+/// What apply hands the executor as already in place and as needing change: only this run's own
+/// observations, and, once they are older than the window, only what a new look still agrees with.
+@Suite struct RunObservationsTests {
   @Test func onlyStepsObservedAsDesiredAreInPlace() {
-    let observed = ObservedInPlace([
+    let observed = RunObservations([
       "same": (Observation(.unchanged), nil),
       "differs": (Observation(.change, detail: "mode 0644 -> 0600"), .update),
       "unknown": (Observation(.unknown, detail: "h could not be asked"), nil),
     ])
     #expect(observed.ids == ["same"])
+    #expect(observed.toChange == ["differs": "mode 0644 -> 0600"], "an unknown is neither")
     var live = Plan(cluster: "t", playbook: "t", factsFingerprint: nil, phases: [], steps: [
       PlannedStep(id: "same", phase: "p", host: "h", kind: "k", summary: "", action: .create, dependsOn: [], operation: .barrier),
       PlannedStep(id: "differs", phase: "p", host: "h", kind: "k", summary: "", action: .create, dependsOn: [], operation: .barrier),
       PlannedStep(id: "never-observed", phase: "p", host: "h", kind: "k", summary: "", action: .create, dependsOn: [], operation: .barrier),
     ])
     live.observe(["same": (Observation(.unchanged), nil), "differs": (Observation(.change), .update)])
-    #expect(ObservedInPlace(livePlan: live).ids == ["same"])
+    #expect(RunObservations(livePlan: live).ids == ["same"])
+    #expect(RunObservations(livePlan: live).toChange == ["differs": "not as desired when planned"])
   }
 
   @Test func anObservationOlderThanTheWindowIsMadeAgainAndATamperedStepIsNotTrusted() async throws {
@@ -40,13 +42,16 @@ import Testing
     })
     let fleet = Fleet(transport: LocalTransport(), endpoints: ["local": HostEndpoint(id: "local", address: "localhost", port: 22, user: user)],
       concurrency: 1)
-    let observed = ObservedInPlace(await PlanObserver.observe(p, fleet: fleet))
+    let observed = RunObservations(await PlanObserver.observe(p, fleet: fleet))
     #expect(observed.ids == ["one", "two"])
 
     chmod("\(dir)/one", 0o644)
     // Within the window the observation stands (the run is under the cluster lock, and only moments
     // have passed); past it, the hosts are asked again and only what is still in place is trusted.
-    #expect(await observed.current(for: p, fleet: fleet, now: observed.at + .seconds(1)) == ["one", "two"])
-    #expect(await observed.current(for: p, fleet: fleet, now: observed.at + ObservedInPlace.freshFor + .seconds(1)) == ["two"])
+    #expect(await observed.current(for: p, fleet: fleet, now: observed.at + .seconds(1)).ids == ["one", "two"])
+    let again = await observed.current(for: p, fleet: fleet, now: observed.at + RunObservations.freshFor + .seconds(1))
+    #expect(again.ids == ["two"])
+    // Seen in place when planned, needing change now: checked as usual, not applied unchecked.
+    #expect(again.toChange.isEmpty)
   }
 }
