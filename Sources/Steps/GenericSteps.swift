@@ -76,17 +76,17 @@ struct SysctlStep: ProbedStep {
     Array(("# Managed by Bulwark.\n" + settings.keys.sorted().map { "\($0) = \(settings[$0]!)\n" }.joined()).utf8)
   }
 
-  /// `key|rw-or-ro|value` per parameter, then the persisted file.
+  /// `key|rw-or-ro|value` per parameter, then the persisted file. One `cat` per key and nothing
+  /// else forked: a sysctl file must be read in one go (an integer vector read from an offset
+  /// reads as empty), so the shell's own `read` will not do.
   var probe: String {
-    """
-    for k in \(settings.keys.sorted().joined(separator: " ")); do
-      f=/proc/sys/$(echo "$k" | tr . /)
-      v=$(cat "$f" 2>/dev/null | tr '\\t' ' ') || v=absent
-      if [ -w "$f" ]; then w=rw; else w=ro; fi
-      echo "$k|$w|$v"
-    done
-    cat -- \(ShellQuoting.quote(file)) 2>/dev/null
-    """
+    let keys = settings.keys.sorted()
+    let lines = keys.map { "p \(ShellQuoting.quote($0)) \(ShellQuoting.quote("/proc/sys/" + $0.replacingOccurrences(of: ".", with: "/")))" }
+    return """
+      p() { v=$(cat -- "$2" 2>/dev/null) || v=absent; if [ -w "$2" ]; then w=rw; else w=ro; fi; echo "$1|$w|$v"; }
+      \(lines.joined(separator: "\n"))
+      cat -- \(ShellQuoting.quote(file)) 2>/dev/null
+      """
   }
 
   func parameters(_ output: ProbeOutput) -> (values: [(key: String, value: String, writable: Bool)], file: [UInt8]) {
@@ -225,18 +225,27 @@ struct SystemdUnitStep: ProbedStep {
     FileContents(path: path, current: leadingLines(output.stdout, 2).rest, desired: Array(content.utf8))
   }
 
+  /// The unit file written when it differs, then one command: enabled or disabled, systemd
+  /// reloaded once (`enable` and `disable` reload by themselves unless told not to, so a changed
+  /// file is reloaded explicitly after `--no-reload`), started, restarted or stopped.
   func apply(on remote: any RemoteHost) async throws {
     let changed = try await remote.readFile(path) != Array(content.utf8)
     if changed {
       try await remote.writeFile(path, contents: Array(content.utf8), mode: 0o644, owner: "root", group: "root")
-      _ = try await remote.mustRun(["systemctl", "daemon-reload"], "reload systemd")
     }
-    _ = try await remote.mustRun(["systemctl", enabled ? "enable" : "disable", name], "enable \(name)")
-    if running {
-      _ = try await remote.mustRun(["systemctl", changed ? "restart" : "start", name], "start \(name)")
-    } else {
-      _ = try await remote.mustRun(["systemctl", "stop", name], "stop \(name)")
-    }
+    _ = try await remote.mustRun(SystemdUnitActivation.argv(name, enabled: enabled, running: running, changed: changed),
+      "\(enabled ? "enable" : "disable") and \(running ? "start" : "stop") \(name)")
+  }
+}
+
+/// The one command that puts a unit in its enabled and running state once its file is written.
+public enum SystemdUnitActivation {
+  public static func argv(_ name: String, enabled: Bool, running: Bool, changed: Bool) -> [String] {
+    let state = running ? (changed ? "restart" : "start") : "stop"
+    let script = changed
+      ? "systemctl \"$2\" --no-reload -- \"$1\" && systemctl daemon-reload && systemctl \"$3\" -- \"$1\""
+      : "systemctl \"$2\" -- \"$1\" && systemctl \"$3\" -- \"$1\""
+    return ["sh", "-c", script, "sh", name, enabled ? "enable" : "disable", state]
   }
 }
 

@@ -191,6 +191,35 @@ final class EventLog: @unchecked Sendable {
     #expect(!fake.operations.contains { $0.hasPrefix(": ") }, "a barrier opens no connection")
   }
 
+  @Test func aChangedUnitIsWrittenThenEnabledReloadedOnceAndRestartedInOneCommand() async {
+    let fake = FakeTransport()
+    let unit = "[Service]\nExecStart=/bin/true\n"
+    let states = FakeUnitStates()
+    fake.respond { host, c in
+      if c.line.hasPrefix("echo \"$(systemctl is-enabled app.service") {
+        let file = fake.file(host, "/etc/systemd/system/app.service") ?? []
+        return CommandResult(exitStatus: 0, stdout: Array((states.started ? "enabled\nactive\n" : "disabled\ninactive\n").utf8) + file)
+      }
+      if c.argv.first == "sh", c.argv.contains("restart") || c.argv.contains("start") { states.start() }
+      return nil
+    }
+    let p = plan([step("u", "h", .systemdUnit(name: "app.service", content: unit, enabled: true, running: true))])
+    let report = await executor(fake).run(p, mode: .apply)
+    #expect(report.succeeded && report.changedCount == 1, "\(report.outcomes)")
+    let commands = fake.operations.filter { !$0.contains("is-enabled") }
+    let activation = SystemdUnitActivation.argv("app.service", enabled: true, running: true, changed: true)
+    #expect(commands == [
+      "h: read /etc/systemd/system/app.service",
+      "h: write /etc/systemd/system/app.service",
+      "h: run \(RemoteCommand(activation).line)",
+    ], "\(fake.operations)")
+    #expect(activation[2] == "systemctl \"$2\" --no-reload -- \"$1\" && systemctl daemon-reload && systemctl \"$3\" -- \"$1\"")
+    #expect(SystemdUnitActivation.argv("app.service", enabled: true, running: true, changed: true).suffix(4)
+      == ["sh", "app.service", "enable", "restart"])
+    #expect(SystemdUnitActivation.argv("app.service", enabled: false, running: false, changed: false)
+      == ["sh", "-c", "systemctl \"$2\" -- \"$1\" && systemctl \"$3\" -- \"$1\"", "sh", "app.service", "disable", "stop"])
+  }
+
   @Test func checkOnlyNeverApplies() async {
     let fake = FakeTransport()
     fake.emulateFileProbe(mode: "600")
@@ -329,4 +358,12 @@ final class EventLog: @unchecked Sendable {
     }
     #expect(Set(outputs) == Set((0..<32).map { "x\($0)\n" }))
   }
+}
+
+/// Whether a fake unit was started, set from a responder.
+final class FakeUnitStates: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+  func start() { lock.withLock { value = true } }
+  var started: Bool { lock.withLock { value } }
 }
