@@ -61,7 +61,8 @@ public struct ExecutionReport: Sendable {
 ///   states a whole desired state and so may run on a host that already has it (`mayApplyUnchecked`:
 ///   a file, directory, upload, kernel parameters, a systemd unit). Its outcome is `changed` with
 ///   what the observation saw. Commands, guarded configurations, users, gates and waits are always
-///   checked first: running their apply again is not known to be harmless. Only apply runs use it.
+///   checked first: running their apply again is not known to be harmless; so is a step whose path
+///   an earlier step on its host wrote in this run. Only apply runs use it.
 public struct Executor: Sendable {
   public enum Mode: Sendable { case apply, checkOnly }
 
@@ -151,6 +152,14 @@ public struct Executor: Sendable {
     // checked), and steps at or below a change (their dependents are checked).
     var touchedHosts = Set<HostID>()
     var belowChange = [Bool](repeating: false, count: steps.count)
+    // The paths steps wrote (or tried to) on each host in this run: a later step on the same path
+    // is checked first, whatever its observation said (two steps may make the same directory).
+    var writtenPaths: [HostID: Set<String>] = [:]
+    func seenNeedingChange(_ i: Int) -> String? {
+      guard mode == .apply, Self.mayApplyUnchecked(steps[i]), let seen = toChange[steps[i].id] else { return nil }
+      if let path = steps[i].operation.writtenPath, writtenPaths[steps[i].host]?.contains(path) == true { return nil }
+      return seen
+    }
     func trusted(_ i: Int) -> Bool {
       inPlace.contains(steps[i].id) && Self.mayTrust(steps[i]) && !touchedHosts.contains(steps[i].host)
         && !graph.dependencies[i].contains { belowChange[$0] }
@@ -163,6 +172,7 @@ public struct Executor: Sendable {
       case .changed, .failed:
         belowChange[i] = true
         touchedHosts.insert(steps[i].host)
+        if let path = steps[i].operation.writtenPath { writtenPaths[steps[i].host, default: []].insert(path) }
       case .satisfied, .needsChange, .skipped:
         belowChange[i] = graph.dependencies[i].contains { belowChange[$0] }
       }
@@ -223,7 +233,7 @@ public struct Executor: Sendable {
           let existing = connections[planned.host]
           let endpoint = endpoints[planned.host]
           let step = makeStep(planned)
-          let seen = mode == .apply && Self.mayApplyUnchecked(planned) ? toChange[planned.id] : nil
+          let seen = seenNeedingChange(i)
           let transport = self.transport
           group.addTask {
             let connection: any RemoteHost
@@ -336,5 +346,17 @@ struct SchedulerState {
   mutating func release(_ host: HostID) {
     busy.remove(host)
     enqueue(host)
+  }
+}
+
+extension StepOperation {
+  /// The one path a declarative step writes, for telling when two steps of a run write the same.
+  var writtenPath: String? {
+    switch self {
+    case .file(let path, _, _, _, _), .directory(let path, _, _, _), .upload(_, let path, _, _, _, _): path
+    case .sysctl(_, let file): file
+    case .systemdUnit(let name, _, _, _): "/etc/systemd/system/\(name)"
+    default: nil
+    }
   }
 }

@@ -135,9 +135,11 @@ struct SysctlStep: ProbedStep {
   func apply(on remote: any RemoteHost) async throws {
     try await remote.writeFile(file, contents: fileContent, mode: 0o644, owner: "root", group: "root")
     let r = try await remote.run(RemoteCommand(["sh", "-c", probe]))
-    for p in parameters(ProbeOutput(status: r.exitStatus, stdout: r.stdout)).values where p.writable && p.value != settings[p.key] {
-      _ = try await remote.mustRun(["sysctl", "-w", "\(p.key)=\(settings[p.key]!)"], "set \(p.key)")
-    }
+    let differing = parameters(ProbeOutput(status: r.exitStatus, stdout: r.stdout)).values.filter { $0.writable && $0.value != settings[$0.key] }
+    guard !differing.isEmpty else { return }
+    // One command for every parameter that differs (sysctl sets each and fails if any fails).
+    _ = try await remote.mustRun(["sysctl", "-w"] + differing.map { "\($0.key)=\(settings[$0.key]!)" },
+      "set \(differing.map(\.key).joined(separator: ", "))")
   }
 }
 

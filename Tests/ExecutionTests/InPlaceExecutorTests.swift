@@ -142,6 +142,18 @@ import Testing
     #expect(report.outcomes["f"] == .changed("/etc/app/conf is absent"))
   }
 
+  @Test func aPathAnEarlierStepWroteInThisRunIsCheckedFirst() async {
+    let fake = FakeTransport()
+    fake.emulateFileProbe(mode: "644")
+    // Two steps of the plan make the same file; both were absent when planned.
+    let p = plan([fileStep("first", "a", path: "/etc/app/conf"), step("again", "a", deps: ["first"],
+      .file(path: "/etc/app/conf", content: "x", mode: 0o644, owner: "root", group: "root"))])
+    let report = await suite.run(p, fake, inPlace: [], toChange: ["first": "absent", "again": "absent"])
+    #expect(report.outcomes["first"] == .changed("absent"))
+    #expect(report.outcomes["again"] == .satisfied("/etc/app/conf is up to date"), "checked, found done, not written again")
+    #expect(fake.operations.filter { $0.contains("write") }.count == 1, "\(fake.operations)")
+  }
+
   @Test func anApplyThatDoesNotConvergeStillFails() async {
     let fake = FakeTransport()
     fake.emulateFileProbe(mode: "600")  // the host keeps the mode wrong whatever is written
