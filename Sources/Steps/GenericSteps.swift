@@ -279,7 +279,7 @@ struct UploadStep: ProbedStep {
   /// Mode, owner and group, then the digest.
   var probe: String {
     let p = ShellQuoting.quote(path)
-    return "stat -c '%a %U %G' -- \(p) || exit 3; sha256sum -- \(p)"
+    return "stat -c '%a %U %G' -- \(p) || exit 3; \(ShellDigest.sha256(into: "d", of: p)) || exit; echo \"$d\""
   }
 
   func evaluate(_ output: ProbeOutput) throws -> CheckResult {

@@ -48,3 +48,14 @@ public enum HostValue {
     (1...16).contains(s.count) && s.allSatisfy(\.isHexDigit)
   }
 }
+
+/// Shell text that hashes a file on a host.
+public enum ShellDigest {
+  /// Sets `variable` to the SHA-256 line of the file `quotedPath` (already quoted, or a `"$var"`),
+  /// the digest first: by OpenSSL when the host has it (it uses the CPU's SHA instructions, about
+  /// seven times less CPU than coreutils' sha256sum for a 30 MB package), else by sha256sum. Both
+  /// print the lower-case hex digest first. Exits non-zero when neither can read the file.
+  public static func sha256(into variable: String, of quotedPath: String) -> String {
+    "\(variable)=$(openssl dgst -sha256 -r < \(quotedPath) 2>/dev/null) || \(variable)=$(sha256sum < \(quotedPath))"
+  }
+}

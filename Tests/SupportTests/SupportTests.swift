@@ -1,3 +1,4 @@
+import Foundation
 import KnownHosts
 import Support
 import Testing
@@ -109,5 +110,41 @@ import Testing
 
   @Test func fingerprintMatchesSshKeygen() {
     #expect(KnownHosts.fingerprint(keyBase64: key) == "SHA256:UtHtG9FnifIUV7ZBmBjs6wOh3pMtzbGKmXecA3NAkSQ")
+  }
+}
+
+/// The host-side digest: OpenSSL where the host has it, sha256sum where it does not, the same
+/// digest first either way, and a failure for a file neither can read.
+@Suite struct ShellDigestTests {
+  /// Runs `script` under /bin/sh with PATH limited to `path`; stdout and the exit status.
+  func sh(_ script: String, path: String) throws -> (String, Int32) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", script]
+    p.environment = ["PATH": path]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+  }
+
+  @Test func withAndWithoutOpenSSLTheDigestComesFirst() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-digest-\(getpid())").path
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: "\(dir)/bin", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    _ = FileManager.default.createFile(atPath: "\(dir)/file", contents: Data("abc".utf8))
+    let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    let script = ShellDigest.sha256(into: "d", of: ShellQuoting.quote("\(dir)/file")) + " || exit; echo \"${d%% *}\""
+    let hasOpenSSL = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+    #expect(try sh(script, path: "/usr/bin:/bin") == ("\(abc)\n", 0), "openssl present: \(hasOpenSSL)")
+    // A host without OpenSSL: only sha256sum on PATH.
+    try FileManager.default.createSymbolicLink(atPath: "\(dir)/bin/sha256sum", withDestinationPath: "/usr/bin/sha256sum")
+    #expect(try sh(script, path: "\(dir)/bin") == ("\(abc)\n", 0))
+    let missing = ShellDigest.sha256(into: "d", of: ShellQuoting.quote("\(dir)/absent")) + " || exit 9; echo \"$d\""
+    #expect(try sh(missing, path: "/usr/bin:/bin").1 == 9)
   }
 }

@@ -11,7 +11,7 @@ else
   cat > "$tmp"
   set +C
 fi
-sum=$(sha256sum < "$tmp")
+sum=$(openssl dgst -sha256 -r < "$tmp" 2>/dev/null) || sum=$(sha256sum < "$tmp")
 [ "${sum%% *}" = "$2" ] || { echo "sha256 mismatch after upload" >&2; exit 65; }
 chmod "$3" "$tmp"
 mv -f -- "$tmp" "$1"
