@@ -31,14 +31,8 @@ public enum HardeningScripts {
   public static func hostProbe(paths: [String], sysctlKeys: [String], sshdKeywords: [String] = [], units: [String] = []) -> String {
     #"""
     sshd -T 2>/dev/null | sed -n 's/^\([a-z0-9]*\) \(.*\)$/sshd.\1=\2/p'
-    for p in \#(words(paths)); do
-      stat --printf 'stat.%n.mode=%a\nstat.%n.owner=%U:%G\n' "$p" 2>/dev/null || printf 'stat.%s.mode=absent\nstat.%s.owner=absent\n' "$p" "$p"
-    done
-    for k in \#(words(sysctlKeys)); do
-      f=/proc/sys/$(echo "$k" | tr . /)
-      if [ -r "$f" ]; then echo "sysctl.$k=$(cat "$f" | tr '\t' ' ')"; else echo "sysctl.$k=absent"; fi
-      [ -w "$f" ] || echo "readonly.$k"
-    done
+    \#(statLines(paths))
+    \#(sysctlLines(sysctlKeys))
     if [ -r \#(q(moduli)) ]; then echo "moduli.weak=$(awk \#(q(weakGroup)) \#(q(moduli)) | wc -l)"; fi
     pid=$(systemctl show -p MainPID --value \#(q(EtcdPaths.unitName)) 2>/dev/null)
     if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -r /proc/$pid/cmdline ]; then
@@ -57,6 +51,34 @@ public enum HardeningScripts {
     \#(configuredState(sysctlKeys: sysctlKeys, sshdKeywords: sshdKeywords, units: units))
     exit 0
     """#
+  }
+
+  /// `stat.PATH.mode` and `stat.PATH.owner` for every path, by one `stat` for all of them; a path
+  /// that is not there (nor a dangling symlink) reads `absent`.
+  static func statLines(_ paths: [String]) -> String {
+    guard !paths.isEmpty else { return ":" }
+    return #"""
+      for p in \#(words(paths)); do [ -e "$p" ] || [ -h "$p" ] || printf 'stat.%s.mode=absent\nstat.%s.owner=absent\n' "$p" "$p"; done
+      stat --printf 'stat.%n.mode=%a\nstat.%n.owner=%U:%G\n' -- \#(words(paths)) 2>/dev/null
+      """#
+  }
+
+  /// `sysctl.KEY=VALUE` (tabs as spaces) for every readable parameter, by one `awk` for all of them
+  /// (a sysctl file must be read in one go: an integer vector read from an offset reads as empty, so
+  /// the shell's own `read` will not do); `sysctl.KEY=absent` for the others, and `readonly.KEY`
+  /// where this host may not write it (the tests are the shell's own: nothing forked per key). The
+  /// readable files are collected in the positional parameters, every one quoted.
+  static func sysctlLines(_ keys: [String]) -> String {
+    guard !keys.isEmpty else { return ":" }
+    let lines = keys.map { key -> String in
+      let f = q("/proc/sys/" + key.replacingOccurrences(of: ".", with: "/"))
+      return "if [ -r \(f) ]; then set -- \"$@\" \(f); else echo \(q("sysctl.\(key)=absent")); fi; [ -w \(f) ] || echo \(q("readonly.\(key)"))"
+    }
+    return #"""
+      set --
+      \#(lines.joined(separator: "\n"))
+      [ "$#" -eq 0 ] || LC_ALL=C awk 'FNR == 1 { k = substr(FILENAME, 11); gsub("/", ".", k); gsub("\t", " "); print "sysctl." k "=" $0 }' "$@"
+      """#
   }
 
   /// The host's OpenSSH server version as `sshd -V` names it (`OpenSSH_10.0`), or nothing; read by
