@@ -71,6 +71,16 @@ public enum ClusterChecks {
     _ inv: Inventory, hosts: [ClusterHost], fleet: Fleet, access: ClusterAccess, playbook: Playbook, auditor: Auditor,
     notices: NoticeSink = { _ in }
   ) async throws(OperationError) -> [HostDrift] {
+    // One session per host for both rounds (each login costs the host a key exchange and a PAM session).
+    try await fleet.sharingSessions { (fleet) async throws(OperationError) -> [HostDrift] in
+      try await drift(inv, hosts: hosts, sharing: fleet, access: access, playbook: playbook, auditor: auditor, notices: notices)
+    }
+  }
+
+  static func drift(
+    _ inv: Inventory, hosts: [ClusterHost], sharing fleet: Fleet, access: ClusterAccess, playbook: Playbook, auditor: Auditor,
+    notices: NoticeSink
+  ) async throws(OperationError) -> [HostDrift] {
     let openSSH = KindRegistry.domains(used: playbook).contains(.hardening)
       ? await OpenSSHVersions.gather(inv, fleet: fleet, notices: notices) : OpenSSHVersions.Gathered()
     let plan = try DomainInputs.plan(DomainInputs.Request(inv, inventoryPath: access.inventoryPath,

@@ -59,7 +59,7 @@ public struct Fleet: Sendable {
   }
 
   /// The same fleet with one session per host kept for the whole command (`body`), closed at the end.
-  public func sharingSessions<T>(_ body: (Fleet) async throws -> T) async throws -> T {
+  public func sharingSessions<T, E: Error>(_ body: (Fleet) async throws(E) -> T) async throws(E) -> T {
     let sessions = SessionCache(base: transport)
     var shared = self
     shared.transport = sessions
