@@ -47,7 +47,7 @@ let package = Package(
     /** known_hosts parsing and lookup, hashed entries included. */
     .target(name: "KnownHosts", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     /** The seam to hosts: Transport, RemoteHost, RemoteCommand, CommandResult. No C, no sockets. */
-    .target(name: "Remote", dependencies: ["Support"], swiftSettings: strict),
+    .target(name: "Remote", dependencies: ["Support", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
     /** A Transport that runs commands on this machine (tests, and the controller's own host). */
     .target(name: "LocalExec", dependencies: ["Remote", "Support"], swiftSettings: strict),
     /** The libssh2 implementation of Remote: verified connections, exec, uploads, sudo, bastions. */

@@ -12,8 +12,8 @@ extension ForwardingRemoteHost {
   public func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws {
     try await base.writeFile(path, contents: contents, mode: mode, owner: owner, group: group)
   }
-  public func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
-    try await base.uploadFile(localPath, to: path, mode: mode, owner: owner, group: group)
+  public func uploadFile(_ localPath: String, to path: String, sha256: String, mode: UInt32, owner: String, group: String) async throws {
+    try await base.uploadFile(localPath, to: path, sha256: sha256, mode: mode, owner: owner, group: group)
   }
   public func verifyNewConnection() async throws { try await base.verifyNewConnection() }
   public func close() async { await base.close() }
@@ -81,9 +81,9 @@ struct EchoingHost: ForwardingRemoteHost {
     say(id, "write \(path) (\(contents.count) bytes, \(String(mode, radix: 8)) \(owner):\(group))")
     try await base.writeFile(path, contents: contents, mode: mode, owner: owner, group: group)
   }
-  func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
+  func uploadFile(_ localPath: String, to path: String, sha256: String, mode: UInt32, owner: String, group: String) async throws {
     say(id, "upload \(localPath) -> \(path) (\(String(mode, radix: 8)) \(owner):\(group))")
-    try await base.uploadFile(localPath, to: path, mode: mode, owner: owner, group: group)
+    try await base.uploadFile(localPath, to: path, sha256: sha256, mode: mode, owner: owner, group: group)
   }
 }
 

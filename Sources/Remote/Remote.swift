@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Support
 
@@ -95,8 +96,9 @@ public protocol RemoteHost: Sendable {
   func readFile(_ path: String) async throws -> [UInt8]?
   /// Atomic: a temporary file beside the target, then rename. Mode and owner are set before the rename.
   func writeFile(_ path: String, contents: [UInt8], mode: UInt32, owner: String, group: String) async throws
-  /// Copies a local file (of any size) to `path`, atomically, like `writeFile`.
-  func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws
+  /// Copies a local file (of any size) to `path`, atomically, like `writeFile`; the bytes that
+  /// arrive must have the digest `sha256` (the one the plan names), or nothing is renamed into place.
+  func uploadFile(_ localPath: String, to path: String, sha256: String, mode: UInt32, owner: String, group: String) async throws
   /// Opens a second, fresh connection to the host, authenticates and runs a command, then closes
   /// it; this one stays open. Steps that change how the host is reached (sshd, firewall) prove the
   /// way in still works before they keep a change.
@@ -108,10 +110,13 @@ extension RemoteHost {
   /// Transports without a network path (local, fakes) have nothing to prove.
   public func verifyNewConnection() async throws {}
 
-  /// For transports without streaming: reads the file into memory and writes it.
-  public func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
+  /// For transports without streaming: reads the file into memory, checks its digest and writes it.
+  public func uploadFile(_ localPath: String, to path: String, sha256: String, mode: UInt32, owner: String, group: String) async throws {
     guard let data = FileManager.default.contents(atPath: localPath) else {
       throw RemoteError(.transferFailure, host: id, "cannot read \(localPath)")
+    }
+    guard hexString(SHA256.hash(data: data)) == sha256 else {
+      throw RemoteError(.transferFailure, host: id, "\(localPath) does not have sha256 \(sha256) (it changed meanwhile?); not written")
     }
     try await writeFile(path, contents: Array(data), mode: mode, owner: owner, group: group)
   }

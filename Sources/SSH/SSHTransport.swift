@@ -133,20 +133,13 @@ public final class SSHHost: RemoteHost, @unchecked Sendable {
     try await upload(.bytes(contents), size: contents.count, sha256: digest, to: path, mode: mode, owner: owner, group: group)
   }
 
-  /// Streams a local file (any size) to `path`, atomically and checked by sha256.
-  public func uploadFile(_ localPath: String, to path: String, mode: UInt32, owner: String, group: String) async throws {
-    guard let handle = FileHandle(forReadingAtPath: localPath) else {
+  /// Streams a local file (any size) to `path`, atomically; the host checks what arrived against
+  /// `sha256` before the rename, so the file is read once here, as it is sent.
+  public func uploadFile(_ localPath: String, to path: String, sha256: String, mode: UInt32, owner: String, group: String) async throws {
+    guard let size = (try? FileManager.default.attributesOfItem(atPath: localPath))?[.size] as? Int else {
       throw RemoteError(.transferFailure, host: id, "cannot read \(localPath)")
     }
-    var hasher = SHA256()
-    var size = 0
-    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      hasher.update(data: chunk)
-      size += chunk.count
-    }
-    try handle.close()
-    let digest = hexString(hasher.finalize())
-    try await upload(.file(localPath), size: size, sha256: digest, to: path, mode: mode, owner: owner, group: group)
+    try await upload(.file(localPath), size: size, sha256: sha256, to: path, mode: mode, owner: owner, group: group)
   }
 
   private func upload(

@@ -304,7 +304,7 @@ struct UploadStep: ProbedStep {
     guard actual == expected else {
       throw StepError(.localFile, "\(source) has sha256 \(actual), but \(expected) was expected; refusing to upload it")
     }
-    try await remote.uploadFile(source, to: path, mode: mode, owner: owner, group: group)
+    try await remote.uploadFile(source, to: path, sha256: expected, mode: mode, owner: owner, group: group)
   }
 
   private func expectedDigest() throws -> String {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Remote
 import SSH
+import Support
 import Testing
 
 /// Connects to one sshd with the given settings.
@@ -180,7 +181,14 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteError? {
     let local = "\(dir)/local.bin"
     _ = FileManager.default.createFile(atPath: local, contents: Data(bytes))
     let ssh = try #require(host as? SSHHost)
-    try await ssh.uploadFile(local, to: "\(dir)/remote.bin", mode: 0o600, owner: "root", group: "root")
+    try await ssh.uploadFile(local, to: "\(dir)/remote.bin", sha256: hexString(SHA256.hash(data: Data(bytes))), mode: 0o600,
+      owner: "root", group: "root")
+    // Bytes that are not what the caller named are refused on the host, and nothing is renamed.
+    await #expect(throws: RemoteError.self) {
+      try await ssh.uploadFile(local, to: "\(dir)/wrong.bin", sha256: String(repeating: "0", count: 64), mode: 0o600,
+        owner: "root", group: "root")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "\(dir)/wrong.bin"))
     let written = try #require(FileManager.default.contents(atPath: "\(dir)/remote.bin"))
     #expect(SHA256.hash(data: written) == SHA256.hash(data: Data(bytes)))
     let attributes = try FileManager.default.attributesOfItem(atPath: "\(dir)/remote.bin")
