@@ -54,7 +54,14 @@ peer3="https://$(hip 3):2380"
 hon 3 sudo systemctl stop etcd
 hctl member remove "$id3" >/dev/null
 hon 3 sudo rm -rf /var/lib/etcd/member
-hctl member add "$hostile" --peer-urls="$peer3" >/dev/null
+# etcd refuses a member add until every voting member has been connected for 5 s ("unhealthy
+# cluster"); right after the bootstrap that may not be so yet. Bulwark's own join retries the same way.
+added=no
+for _ in $(seq 1 30); do
+  if out=$(hctl member add "$hostile" --peer-urls="$peer3" 2>&1); then added=yes; break; fi
+  case "$out" in *"unhealthy cluster"*) sleep 1 ;; *) break ;; esac
+done
+[ "$added" = yes ] || echo "member add of the hostile name failed: $out" >&2
 # The unit's own ExecStart, but --name taken from the drop-in's environment (one word, unexpanded).
 hon 3 sudo cat /etc/systemd/system/etcd.service |
   awk '/^ExecStart=/ {on = 1} on {print; if ($0 !~ /\\$/) exit}' | sed 's/--name=[^ ]*/--name=${HOSTILE_NAME}/' >"$hdir/exec"
