@@ -355,7 +355,7 @@ extension StepOperation {
     switch self {
     case .file(let path, _, _, _, _), .directory(let path, _, _, _), .upload(_, let path, _, _, _, _): path
     case .sysctl(_, let file): file
-    case .systemdUnit(let name, _, _, _): "/etc/systemd/system/\(name)"
+    case .systemdUnit(let name, _, _, _): SystemdUnitActivation.path(of: name)
     default: nil
     }
   }

@@ -205,7 +205,7 @@ struct GuardedConfigStep: ProbedStep {
 struct SystemdUnitStep: ProbedStep {
   let id: String, host: HostID, summary: String
   let name: String, content: String, enabled: Bool, running: Bool
-  var path: String { "/etc/systemd/system/\(name)" }
+  var path: String { SystemdUnitActivation.path(of: name) }
 
   /// is-enabled, is-active, then the unit file.
   var probe: String {
@@ -242,6 +242,9 @@ struct SystemdUnitStep: ProbedStep {
 
 /// The one command that puts a unit in its enabled and running state once its file is written.
 public enum SystemdUnitActivation {
+  /// Where Bulwark writes a unit's file.
+  public static func path(of name: String) -> String { "/etc/systemd/system/\(name)" }
+
   public static func argv(_ name: String, enabled: Bool, running: Bool, changed: Bool) -> [String] {
     let state = running ? (changed ? "restart" : "start") : "stop"
     let script = changed

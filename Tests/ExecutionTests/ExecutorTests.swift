@@ -194,13 +194,13 @@ final class EventLog: @unchecked Sendable {
   @Test func aChangedUnitIsWrittenThenEnabledReloadedOnceAndRestartedInOneCommand() async {
     let fake = FakeTransport()
     let unit = "[Service]\nExecStart=/bin/true\n"
-    let states = FakeUnitStates()
+    let started = FakeFlag()
     fake.respond { host, c in
       if c.line.hasPrefix("echo \"$(systemctl is-enabled app.service") {
         let file = fake.file(host, "/etc/systemd/system/app.service") ?? []
-        return CommandResult(exitStatus: 0, stdout: Array((states.started ? "enabled\nactive\n" : "disabled\ninactive\n").utf8) + file)
+        return CommandResult(exitStatus: 0, stdout: Array((started.isSet ? "enabled\nactive\n" : "disabled\ninactive\n").utf8) + file)
       }
-      if c.argv.first == "sh", c.argv.contains("restart") || c.argv.contains("start") { states.start() }
+      if c.argv.first == "sh", c.argv.contains("restart") || c.argv.contains("start") { started.set() }
       return nil
     }
     let p = plan([step("u", "h", .systemdUnit(name: "app.service", content: unit, enabled: true, running: true))])
@@ -360,10 +360,3 @@ final class EventLog: @unchecked Sendable {
   }
 }
 
-/// Whether a fake unit was started, set from a responder.
-final class FakeUnitStates: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = false
-  func start() { lock.withLock { value = true } }
-  var started: Bool { lock.withLock { value } }
-}
