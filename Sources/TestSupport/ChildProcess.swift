@@ -3,6 +3,10 @@ import Foundation
 /// Runs a program for a test and awaits its exit through the termination handler, so no thread of
 /// Swift's cooperative pool blocks on it. Output goes to files (no pipe can fill up), read once the
 /// program has exited.
+///
+/// A fake command a test has just written may still be open for writing in a child that a parallel
+/// test is spawning (see ``FakeCommand``), so exec'ing it can fail with ETXTBSY ("Text file
+/// busy"): such a run is made again, a few times.
 public enum ChildProcess {
   public struct Result: Sendable {
     public var status: Int32
@@ -12,7 +16,20 @@ public enum ChildProcess {
     public var output: String { stdout + stderr }
   }
 
-  public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) async throws -> Result {
+  public static func run(
+    _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil
+  ) async throws -> Result {
+    for _ in 0..<4 {
+      let result = try await runOnce(executable, arguments, in: directory, environment: environment)
+      guard result.stderr.contains("Text file busy") else { return result }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await runOnce(executable, arguments, in: directory, environment: environment)
+  }
+
+  private static func runOnce(
+    _ executable: String, _ arguments: [String], in directory: String?, environment: [String: String]?
+  ) async throws -> Result {
     let scratch = NSTemporaryDirectory() + "bulwark-child-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -23,6 +40,7 @@ public enum ChildProcess {
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
     if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { p.environment = environment }
     p.standardInput = FileHandle.nullDevice
     let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
     let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))

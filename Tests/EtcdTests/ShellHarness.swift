@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A scratch directory for running rendered scripts under `/bin/sh` (dash here): fake `etcdctl`
 /// and `systemctl` commands that answer from files in the directory, and a marker path that a
@@ -49,9 +50,7 @@ struct ShellHarness {
   }
 
   private func executable(_ name: String, _ text: String) throws {
-    let path = directory + "/bin/" + name
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    try FakeCommand.write(text, to: directory + "/bin/" + name)
   }
 
   /// A file the fakes answer from.
@@ -63,24 +62,11 @@ struct ShellHarness {
   func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
   func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
-  /// Runs `sh ARGUMENTS` with the fakes first on PATH. Waits through the termination handler, so
-  /// the cooperative pool is never blocked; output goes to files, so no pipe can fill up.
+  /// Runs `sh ARGUMENTS` in the directory with the fakes first on PATH (``ChildProcess``).
   func sh(_ arguments: [String]) async throws -> Outcome {
-    let out = directory + "/stdout", err = directory + "/stderr"
-    for f in [out, err] { _ = FileManager.default.createFile(atPath: f, contents: nil) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = arguments
-    process.environment = ["PATH": directory + "/bin:/usr/bin:/bin", "LC_ALL": "C"]
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-      process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-      do { try process.run() } catch { continuation.resume(throwing: error) }
-    }
-    return Outcome(status: status, stdout: read("stdout") ?? "", stderr: read("stderr") ?? "")
+    let r = try await ChildProcess.run(
+      "/bin/sh", arguments, in: directory, environment: ["PATH": directory + "/bin:/usr/bin:/bin", "LC_ALL": "C"])
+    return Outcome(status: r.status, stdout: r.stdout, stderr: r.stderr)
   }
 
   /// Runs `script` with `sh -c`.

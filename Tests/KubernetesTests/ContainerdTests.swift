@@ -116,7 +116,6 @@ import Testing
 extension ScratchDirectory {
   /// An executable `name` in this directory running `body` with /bin/sh.
   func tool(_ name: String, _ body: String) throws {
-    try "#!/bin/sh\n\(body)\n".write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path + "/" + name)
+    try FakeCommand.write("#!/bin/sh\n\(body)\n", to: path + "/" + name)
   }
 }

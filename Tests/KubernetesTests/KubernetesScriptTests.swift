@@ -250,10 +250,7 @@ struct ScratchDirectory {
       exit 0
 
       """
-    let fake = path + "/kubectl"
-    try script.write(toFile: fake, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
-    return fake
+    return try FakeCommand.write(script, to: path + "/kubectl")
   }
 
   /// Every argument the fake kubectl was called with, across its calls.
@@ -264,19 +261,7 @@ struct ScratchDirectory {
 
   /// Runs /bin/sh with `arguments` in this directory, awaiting its exit through the termination
   /// handler so no thread of the pool waits on it. Output goes to files, read once it exits.
-  /// A fake kubectl just written may still be open for writing in a child that a parallel test
-  /// forked meanwhile, so exec'ing it can fail with ETXTBSY ("Text file busy"): such a run is
-  /// made again, a few times.
   func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-    for _ in 0..<4 {
-      let r = try await runOnce(arguments)
-      guard r.err.contains("Text file busy") else { return r }
-      try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await runOnce(arguments)
-  }
-
-  private func runOnce(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
     let r = try await ChildProcess.run("/bin/sh", arguments, in: path)
     return (r.status, r.stdout, r.stderr)
   }

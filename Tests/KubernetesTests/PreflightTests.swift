@@ -101,8 +101,7 @@ import Glibc
     }
     let installed = try await deb("coreutils"), absent = try await deb("bulwark-test-absent")
     try FileManager.default.createDirectory(atPath: dir.path + "/bin", withIntermediateDirectories: true)
-    try "#!/bin/sh\nprintf '%s\\n' \"$@\" > \(dir.path)/dpkg-args\n".write(toFile: dir.path + "/bin/dpkg", atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path + "/bin/dpkg")
+    try FakeCommand.write("#!/bin/sh\nprintf '%s\\n' \"$@\" > \(dir.path)/dpkg-args\n", to: dir.path + "/bin/dpkg")
     let r = try await dir.run(["-c", "PATH=\(dir.path)/bin:$PATH; " + KubernetesScripts.installMissingDebs([installed, absent])])
     #expect(r.status == 0, "\(r.err)")
     #expect(try String(contentsOfFile: dir.path + "/dpkg-args", encoding: .utf8) == "-i\n\(absent)\n")
