@@ -203,20 +203,45 @@ boot_host() {
   echo $! >"$dir/pid"
 }
 
-wait_for_sshd() {
-  local i=$1 deadline=$((SECONDS + 90)) addr
-  addr=$(host_addr "$i")
+# Waits up to $2 seconds (90) for host $1's sshd to send its banner; says why it did not.
+sshd_answers_within() {
+  local i=$1 deadline=$((SECONDS + ${2:-90})) addr h
+  addr=$(host_addr "$i"); h=$(host_name "$i")
   while [ $SECONDS -lt $deadline ]; do
     if banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22 && head -c 7 <&3" 2>/dev/null) && [ "$banner" = "SSH-2.0" ]; then
       return 0
     fi
-    if ! kill -0 "$(cat "$STATE/$(host_name "$i")/pid")" 2>/dev/null; then
-      tail -20 "$STATE/$(host_name "$i")/console.log" >&2
-      die "host $(host_name "$i") stopped while booting; its console log is above"
+    if ! kill -0 "$(cat "$STATE/$h/pid")" 2>/dev/null; then
+      tail -20 "$STATE/$h/console.log" >&2
+      die "host $h stopped while booting; its console log is above"
     fi
     sleep 0.2
   done
-  die "sshd on $(host_name "$i") ($addr) did not answer within 90 s"
+  return 1
+}
+
+# A host whose sshd stays silent is shown (its console's last lines, its link) and booted once
+# more with the same disk; a second silence ends `up`.
+wait_for_sshd() {
+  local i=$1 h
+  h=$(host_name "$i")
+  sshd_answers_within "$i" 90 && return 0
+  {
+    echo "--- $h: the last lines of its console ($STATE/$h/console.log)"
+    tail -40 "$STATE/$h/console.log" | sed 's/\x1b\[[0-9;]*m//g'
+    echo "--- $h: its eth0"
+    ip -n "$(netns_of "$h")" -brief addr show dev eth0 2>&1 || true
+    echo "--- the bridge $BRIDGE"
+    ip -brief addr show dev "$BRIDGE" 2>&1 || true
+  } >&2
+  note "sshd on $h ($(host_addr "$i")) did not answer within 90 s (above); booting $h once more"
+  kill_hosts "$h"
+  wait "$(cat "$STATE/$h/pid")" 2>/dev/null || true   # reaped here, so bash does not report it killed
+  [ -f "$STATE/$h/nspawn-lock" ] && rm -f "/run/systemd/nspawn/locks/$(cat "$STATE/$h/nspawn-lock")"
+  mv "$STATE/$h/console.log" "$STATE/$h/console.first.log"
+  boot_host "$i"
+  sshd_answers_within "$i" 90 || die "sshd on $h ($(host_addr "$i")) did not answer within 90 s of a second boot; see $STATE/$h/console.log"
+  note "sshd on $h answered after its second boot"
 }
 
 raise_limits() {
