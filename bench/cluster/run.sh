@@ -6,14 +6,17 @@
 # for each the wall time, the controller's CPU time and peak memory and the CPU time the lab hosts
 # spent meanwhile (all of them share this machine's cores), the five slowest steps of the first
 # apply (from the run journal), and the total.
-#   bench/cluster/run.sh [BIN] [--hosts=N] [--smoke]
+#   bench/cluster/run.sh [BIN] [--hosts=N] [--smoke] [--floor]
+# --floor: on a fresh lab of the same shape, times only what no change to Bulwark removes: dpkg
+# installing the same packages on every control plane and worker at once, over plain OpenSSH
+# (the packages copied there first, untimed). --smoke runs it too, at 4 hosts.
 # BIN defaults to the release build. --smoke (make test): 4 hosts with the debug build, checking
 # the sequence still works and the second apply changes nothing, not the timing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BIN="" N=50 SMOKE=no
+BIN="" N=50 SMOKE=no FLOOR=no
 for a in "$@"; do
-  case $a in --smoke) SMOKE=yes N=4 ;; --hosts=*) N=${a#--hosts=} ;; *) BIN=$a ;; esac
+  case $a in --smoke) SMOKE=yes N=4 ;; --floor) FLOOR=yes ;; --hosts=*) N=${a#--hosts=} ;; *) BIN=$a ;; esac
 done
 if [ -z "$BIN" ]; then
   if [ "$SMOKE" = yes ]; then BIN=.build/debug/bulwark; else
@@ -89,3 +92,43 @@ busy = db.execute("SELECT sum(ended - started) FROM steps WHERE run = ? AND ende
 print(f"  run {end - start:.1f} s; the steps' time summed over hosts {busy:.1f} s")
 PY
 if [ "$SMOKE" = yes ]; then echo "smoke ok: $N hosts, the second apply changed nothing"; fi
+
+# The floor: what the first apply cannot go below on this machine, whatever Bulwark does. A fresh
+# lab of the same shape; the packages node preparation installs (the lab's node packages, then
+# containerd and runc) copied to every control plane and worker first, untimed; then `dpkg -i` of
+# them on all those hosts at once over plain OpenSSH, as Bulwark's two install steps run it.
+if [ "$FLOOR" = yes ] || [ "$SMOKE" = yes ]; then
+  "$BIN" lab down "${LAB[@]}" >/dev/null
+  "$BIN" lab up "$N" "${LAB[@]}" --subnet 10.123.15 --out "$out/lab" >/dev/null
+  read -r cdver artdir < <(awk '
+    $1 == "containerd:" && !v { v = $2 }
+    $1 == "file:" && $2 ~ /\/etcd\/v\{version\}$/ { d = $2; sub(/\/etcd\/v\{version\}$/, "", d) }
+    END { print v, d }' "$inv")
+  nodedebs=("$artdir"/node-packages/debian12/*.deb) cddebs=("$artdir/containerd/v$cdver"/*.deb)
+  [ -f "${nodedebs[0]}" ] && [ -f "${cddebs[0]}" ] || { echo "floor: no packages under $artdir" >&2; exit 1; }
+  mapfile -t nodes < <(awk '
+    $1 == "address:" { a = $2 }
+    $1 == "roles:" && /control-plane|worker/ { print a }' "$inv")
+  user=$(awk '$1 == "user:" {print $2; exit}' "$inv")
+  sshopts=(-i "$out/lab/id_ed25519" -o UserKnownHostsFile="$out/lab/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes -o LogLevel=ERROR)
+  ssh_to() { ssh "${sshopts[@]}" "$user@$1" "$2"; }
+  pids=()
+  for a in "${nodes[@]}"; do
+    ( tar -cf - -C "${nodedebs[0]%/*}" . | ssh_to "$a" 'mkdir -p /var/tmp/floor/node && tar -xf - -C /var/tmp/floor/node' &&
+      tar -cf - -C "${cddebs[0]%/*}" . | ssh_to "$a" 'mkdir -p /var/tmp/floor/containerd && tar -xf - -C /var/tmp/floor/containerd' ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || { echo "floor: copying the packages failed" >&2; exit 1; }; done
+  h0=$(hosts_cpu) t0=$(date +%s.%N) pids=()
+  for a in "${nodes[@]}"; do
+    ssh_to "$a" 'sudo env DEBIAN_FRONTEND=noninteractive dpkg -i /var/tmp/floor/node/*.deb >/dev/null &&
+      sudo env DEBIAN_FRONTEND=noninteractive dpkg -i /var/tmp/floor/containerd/*.deb >/dev/null' </dev/null >"$out/floor-$a.log" 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || { echo "floor: dpkg failed; see $out/floor-*.log" >&2; exit 1; }; done
+  t1=$(date +%s.%N) h1=$(hosts_cpu)
+  echo
+  echo "The floor: dpkg alone, the same packages on ${#nodes[@]} hosts at once: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s wall," \
+    "$(awk -v a="$h0" -v b="$h1" 'BEGIN {printf "%.1f", (b - a) / 1e6}') s of the hosts' CPU on $(nproc) cores"
+  if [ "$SMOKE" = yes ]; then echo "smoke ok: the floor ran on ${#nodes[@]} hosts"; fi
+fi
