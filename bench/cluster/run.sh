@@ -127,8 +127,9 @@ if [ "$FLOOR" = yes ] || [ "$SMOKE" = yes ]; then
   done
   for p in "${pids[@]}"; do wait "$p" || { echo "floor: dpkg failed; see $out/floor-*.log" >&2; exit 1; }; done
   t1=$(date +%s.%N) h1=$(hosts_cpu)
+  hosts="${#nodes[@]} hosts"; [ "${#nodes[@]}" -eq 1 ] && hosts="1 host"
   echo
-  echo "The floor: dpkg alone, the same packages on ${#nodes[@]} hosts at once: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s wall," \
+  echo "The floor: dpkg alone, the same packages on $hosts at once: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s wall," \
     "$(awk -v a="$h0" -v b="$h1" 'BEGIN {printf "%.1f", (b - a) / 1e6}') s of the hosts' CPU on $(nproc) cores"
-  if [ "$SMOKE" = yes ]; then echo "smoke ok: the floor ran on ${#nodes[@]} hosts"; fi
+  if [ "$SMOKE" = yes ]; then echo "smoke ok: the floor ran on $hosts"; fi
 fi
