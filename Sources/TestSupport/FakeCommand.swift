@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Writes the fake commands tests put on PATH.
 ///
@@ -22,7 +19,13 @@ public enum FakeCommand {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw WriteError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
     let bytes = Array(script.utf8)
-    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { break }
+      written += n
+    }
     close(fd)
     guard written == bytes.count, chmod(temporary, 0o755) == 0, rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))

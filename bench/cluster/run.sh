@@ -100,12 +100,16 @@ if [ "$SMOKE" = yes ]; then echo "smoke ok: $N hosts, the second apply changed n
 if [ "$FLOOR" = yes ] || [ "$SMOKE" = yes ]; then
   "$BIN" lab down "${LAB[@]}" >/dev/null
   "$BIN" lab up "$N" "${LAB[@]}" --subnet 10.123.15 --out "$out/lab" >/dev/null
-  read -r cdver artdir < <(awk '
-    $1 == "containerd:" && !v { v = $2 }
-    $1 == "file:" && $2 ~ /\/etcd\/v\{version\}$/ { d = $2; sub(/\/etcd\/v\{version\}$/, "", d) }
-    END { print v, d }' "$inv")
-  nodedebs=("$artdir"/node-packages/debian12/*.deb) cddebs=("$artdir/containerd/v$cdver"/*.deb)
-  [ -f "${nodedebs[0]}" ] && [ -f "${cddebs[0]}" ] || { echo "floor: no packages under $artdir" >&2; exit 1; }
+  # The two directories the inventory names: artifacts.nodePackages, and artifacts.containerd
+  # with versions.containerd put in.
+  read -r nodedir cddir < <(awk '
+    /^  [a-z]+:/ { section = $1 }
+    section == "versions:" && $1 == "containerd:" { v = $2 }
+    section == "artifacts:" && /^    [A-Za-z]+:$/ { key = $1 }
+    section == "artifacts:" && $1 == "file:" { file[key] = $2 }
+    END { c = file["containerd:"]; sub(/\{version\}/, v, c); print file["nodePackages:"], c }' "$inv")
+  nodedebs=("$nodedir"/*.deb) cddebs=("$cddir"/*.deb)
+  [ -f "${nodedebs[0]}" ] && [ -f "${cddebs[0]}" ] || { echo "floor: no packages in '$nodedir' and '$cddir' (from $inv)" >&2; exit 1; }
   mapfile -t nodes < <(awk '
     $1 == "address:" { a = $2 }
     $1 == "roles:" && /control-plane|worker/ { print a }' "$inv")
@@ -113,9 +117,9 @@ if [ "$FLOOR" = yes ] || [ "$SMOKE" = yes ]; then
   sshopts=(-i "$out/lab/id_ed25519" -o UserKnownHostsFile="$out/lab/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes -o LogLevel=ERROR)
   ssh_to() { ssh "${sshopts[@]}" "$user@$1" "$2"; }
   pids=()
+  copy_to() { tar -cf - -C "$2" . | ssh_to "$1" "mkdir -p /var/tmp/floor/$3 && tar -xf - -C /var/tmp/floor/$3"; }
   for a in "${nodes[@]}"; do
-    ( tar -cf - -C "${nodedebs[0]%/*}" . | ssh_to "$a" 'mkdir -p /var/tmp/floor/node && tar -xf - -C /var/tmp/floor/node' &&
-      tar -cf - -C "${cddebs[0]%/*}" . | ssh_to "$a" 'mkdir -p /var/tmp/floor/containerd && tar -xf - -C /var/tmp/floor/containerd' ) &
+    ( copy_to "$a" "$nodedir" node && copy_to "$a" "$cddir" containerd ) &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || { echo "floor: copying the packages failed" >&2; exit 1; }; done

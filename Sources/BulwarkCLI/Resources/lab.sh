@@ -201,9 +201,11 @@ boot_host() {
           -M $HOST --hostname=$HOST --network-namespace-path=/run/netns/$NETNS -D $DIR/merged"
     ' >"$dir/console.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"
+  disown $!   # not this shell's job: it outlives `up`, and bash does not report it when it is killed
 }
 
-# Waits up to $2 seconds (90) for host $1's sshd to send its banner; says why it did not.
+# Waits up to $2 seconds (90) for host $1's sshd to send its banner; ends `up` with the console's
+# tail if the host stops meanwhile, and returns 1 if the time runs out.
 sshd_answers_within() {
   local i=$1 deadline=$((SECONDS + ${2:-90})) addr h
   addr=$(host_addr "$i"); h=$(host_name "$i")
@@ -228,17 +230,15 @@ wait_for_sshd() {
   sshd_answers_within "$i" 90 && return 0
   {
     echo "--- $h: the last lines of its console ($STATE/$h/console.log)"
-    tail -40 "$STATE/$h/console.log" | sed 's/\x1b\[[0-9;]*m//g'
+    { tail -40 "$STATE/$h/console.log" 2>&1 || true; } | sed 's/\x1b\[[0-9;]*m//g'
     echo "--- $h: its eth0"
     ip -n "$(netns_of "$h")" -brief addr show dev eth0 2>&1 || true
     echo "--- the bridge $BRIDGE"
     ip -brief addr show dev "$BRIDGE" 2>&1 || true
   } >&2
   note "sshd on $h ($(host_addr "$i")) did not answer within 90 s (above); booting $h once more"
-  kill_hosts "$h"
-  wait "$(cat "$STATE/$h/pid")" 2>/dev/null || true   # reaped here, so bash does not report it killed
-  [ -f "$STATE/$h/nspawn-lock" ] && rm -f "/run/systemd/nspawn/locks/$(cat "$STATE/$h/nspawn-lock")"
-  mv "$STATE/$h/console.log" "$STATE/$h/console.first.log"
+  power_off "$h"
+  mv -f "$STATE/$h/console.log" "$STATE/$h/console.first.log" 2>/dev/null || true
   boot_host "$i"
   sshd_answers_within "$i" 90 || die "sshd on $h ($(host_addr "$i")) did not answer within 90 s of a second boot; see $STATE/$h/console.log"
   note "sshd on $h answered after its second boot"
@@ -743,14 +743,21 @@ host_index() {
   die "no host '$h' in lab '$ID'"
 }
 
-cmd_stop() {
-  need_root
-  local h=${args[0]:-} i cg
-  load_state; i=$(host_index "$h")
+# Ends a host's processes and what its nspawn leaves behind, keeping its disk, network and
+# cgroups, so boot_host can start it again.
+power_off() {
+  local h=$1 cg
   kill_hosts "$h"
   for cg in $(cgroup_dirs "$h"); do find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true; done
   [ -f "$STATE/$h/nspawn-lock" ] && rm -f "/run/systemd/nspawn/locks/$(cat "$STATE/$h/nspawn-lock")"
   rm -rf "/run/systemd/nspawn/propagate/$h"
+}
+
+cmd_stop() {
+  need_root
+  local h=${args[0]:-} i
+  load_state; i=$(host_index "$h")
+  power_off "$h"
   echo "host $h ($(host_addr "$i")) is off"
 }
 
