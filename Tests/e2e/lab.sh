@@ -66,6 +66,9 @@ lab_procs() { find /sys/fs/cgroup/*/bulwark-lab/bwtest -name cgroup.procs -exec 
 lab_pids=$(lab_procs)
 # Each PID with its start time: PIDs wrap (pid_max 32768) and may be another process's by the check.
 started_at() { awk '{sub(/.*\) /, ""); print $20}' "/proc/$1/stat" 2>/dev/null; }
+# A killed process that its parent (init, once `up` has exited) has not reaped yet is a zombie: it
+# holds nothing but its PID, and how soon it goes depends on the machine's init.
+zombie() { [ "$(awk '{sub(/.*\) /, ""); print $1}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
 lab_starts=$(for p in $lab_pids; do echo "$p:$(started_at "$p")"; done)
 locks=$(cat /var/lib/bulwark-lab/bwtest/*/nspawn-lock 2>/dev/null)
 expect "lab down"                          0 "$BIN" lab down "${LAB[@]}"
@@ -76,7 +79,7 @@ leftovers() {
   [ -e /var/lib/bulwark-lab/bwtest ] && echo "state dir /var/lib/bulwark-lab/bwtest"
   for f in $locks; do [ -e "/run/systemd/nspawn/locks/$f" ] && echo "lock $f"; done
   local ps
-  for ps in $lab_starts; do [ -n "${ps#*:}" ] && [ "$(started_at "${ps%%:*}")" = "${ps#*:}" ] && echo "process ${ps%%:*}"; done
+  for ps in $lab_starts; do [ -n "${ps#*:}" ] && [ "$(started_at "${ps%%:*}")" = "${ps#*:}" ] && ! zombie "${ps%%:*}" && echo "process ${ps%%:*}"; done
   [ -e "$labdir/lab.yaml" ] && echo "$labdir/lab.yaml"
   # The limit is shared: while another lab runs (a demo, say), down keeps it raised for that lab.
   if [ -z "$(find /var/lib/bulwark-lab -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ]; then
